@@ -1,0 +1,44 @@
+"""Named, parameterised read queries. The only Cypher outside the writer and schema.
+
+Written in the openCypher subset that both ArcadeDB (Bolt) and Neo4j 5 run.
+"""
+from __future__ import annotations
+
+QUERIES: dict[str, str] = {
+    # All documents, for listings and the CLI summary.
+    "documents": (
+        "MATCH (d:Document) RETURN d.doc_id AS doc_id, d.title AS title, d.kind AS kind, "
+        "d.version AS version, d.source_path AS source_path ORDER BY d.doc_id"
+    ),
+    # Every section with its text, for building the vector and lexical indexes.
+    "sections": (
+        "MATCH (d:Document)-[:HAS_SECTION]->(s:Section) "
+        "RETURN s.key AS key, s.doc_id AS doc_id, d.title AS title, s.path AS path, "
+        "s.heading AS heading, s.text AS text, s.ord AS ord ORDER BY s.doc_id, s.ord"
+    ),
+    # Names for the entity linker's gazetteer.
+    "incident_type_names": "MATCH (i:IncidentType) RETURN i.key AS name, i.aliases AS aliases",
+    "organization_names": "MATCH (o:Organization) RETURN o.key AS name, o.aliases AS aliases",
+    # Lead and supporting units for incident types, with the provenance of each fact.
+    "units_for_incidents": (
+        "MATCH (o:Organization)-[r:LEADS|SUPPORTS]->(i:IncidentType) "
+        "WHERE i.key IN $incidents "
+        "MATCH (d:Document {doc_id: r.doc_id}) "
+        "RETURN o.key AS org, type(r) AS relation, i.key AS incident, r.doc_id AS doc_id, "
+        "d.title AS title, r.section AS section, r.quote AS quote, r.scope AS scope "
+        "ORDER BY r.doc_id, r.section"
+    ),
+    # Plans covering incident types.
+    "plans_for_incidents": (
+        "MATCH (p:Document)-[r:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "
+        "RETURN p.doc_id AS doc_id, p.title AS title, i.key AS incident, r.section AS section, "
+        "r.quote AS quote"
+    ),
+}
+
+
+def get(name: str) -> str:
+    try:
+        return QUERIES[name]
+    except KeyError:
+        raise KeyError(f"unknown query {name!r}; known: {sorted(QUERIES)}") from None

@@ -1,0 +1,58 @@
+"""Configuration in one place: env vars YINGJI_*, an optional TOML file, and --data-dir.
+
+Nothing is read at import time; call `load_settings()` where a command starts.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="YINGJI_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    # Production: a Neo4j 5 server. When unset, yingji runs its own ArcadeDB server per data dir.
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = "neo4j"
+    arcadedb_heap: str = "1g"
+    arcadedb_database: str = "yingji"
+    # Where the converted sentence-transformers model lives; default under the data dir.
+    model_dir: Path | None = None
+    log_level: str = "WARNING"
+
+    @property
+    def embedding_model_dir(self) -> Path:
+        return self.model_dir or (self.data_dir / "models" / "multilingual-e5-small")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def server_dir(self) -> Path:
+        return self.data_dir / "arcadedb"
+
+
+def load_settings(data_dir: str | os.PathLike[str] | None = None,
+                  toml_file: str | os.PathLike[str] | None = None) -> Settings:
+    """Env and optional TOML (YINGJI_CONFIG or ./yingji.toml), then an explicit --data-dir."""
+    toml_path = Path(toml_file or os.environ.get("YINGJI_CONFIG", "yingji.toml"))
+
+    class _Settings(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
+                                       dotenv_settings, file_secret_settings):
+            sources = [init_settings, env_settings]
+            if toml_path.is_file():
+                sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+            return tuple(sources)
+
+    overrides = {"data_dir": Path(data_dir)} if data_dir is not None else {}
+    s = _Settings(**overrides)
+    return Settings.model_validate(s.model_dump())
