@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     arcadedb_database: str = "yingji"
     # Where the converted sentence-transformers model lives; default under the data dir.
     model_dir: Path | None = None
+    # Alias tables (organisations, incident types) users extend; see corpus/taxonomy.
+    taxonomy_dir: Path = Path("corpus/taxonomy")
     log_level: str = "WARNING"
 
     @property

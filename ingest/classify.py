@@ -1,0 +1,25 @@
+"""Document kind from title and structure, with the reason kept for the user to check."""
+from __future__ import annotations
+
+import re
+
+from ingest.document import RawDocument
+from ingest.structure import Section
+
+KINDS = ("plan", "regulation", "duty_list", "expert_roster", "other")
+
+
+def classify(raw: RawDocument, sections: list[Section]) -> tuple[str, str]:
+    title = raw.title
+    if re.search(r"清单", title):
+        return "duty_list", f"标题“{title}”含“清单”"
+    if re.search(r"专家", title) and re.search(r"名单|名录|库|花名册|信息表", title):
+        return "expert_roster", f"标题“{title}”为专家名单"
+    if re.search(r"预案", title):
+        return "plan", f"标题“{title}”含“预案”"
+    articles = sum(1 for s in sections if re.fullmatch(r"第.+条", s.label))
+    if articles >= 3:
+        return "regulation", f"含 {articles} 个“第X条”条文"
+    if re.search(r"(?:法|条例|办法|规定|细则|决定)$", title):
+        return "regulation", f"标题“{title}”为法规名称"
+    return "other", "未识别为预案、清单、法规或专家名单"

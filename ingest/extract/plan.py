@@ -1,0 +1,258 @@
+"""Plans: title, level, incident types covered, lead and supporting units per incident type.
+
+Real plans state who leads in many shapes — "（3）燃气管道泄漏事故：区建管委牵头，区公安分局
+配合。", "危险化学品事故由区应急管理局会同区公安分局牵头处置", "区水务局负责牵头组织防汛防台
+抢险工作", a table with a 牵头单位 column — so the sentence is parsed as clauses and org lists,
+not matched against one template.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.document import Block
+from ingest.extract import Extraction, ParsedDocument
+from ingest.structure import Section, sentences, strip_number
+from ingest.taxonomy import Taxonomy, norm
+from kg.model import Node, NodeRef, Provenance, Relationship
+
+_ORG_SUFFIX = re.compile(
+    r"(?:局|委|办|委员会|办公室|中心|支队|大队|总队|分局|公司|集团|街道|镇|指挥部|站|所|院|队|"
+    r"政府|管委会|部|处|科|会)(?:[（(][^）)]{1,12}[)）])?$")
+_SUPPORT_VERB = re.compile(r"配合|协助|参与|协同|支持|做好相关")
+_INCIDENT_TAIL = re.compile(
+    r"([\u4e00-\u9fa5A-Za-z0-9（）()、]{2,24}?(?:事故|事件|灾害|险情|灾情|突发事件|防台|防汛))")
+_LIST_SPLIT = re.compile(r"[、，,；;和及与]|以及|会同")
+_STRIP_HEAD = re.compile(r"^(?:并由|均由|由|并|其他|另由|各相关|相关|有关)")
+_STRIP_TAIL = re.compile(
+    r"(?:等(?:相关|有关)?(?:成员)?(?:单位|部门)?|(?:共同|具体|负责|统一)+)$")
+_LEVEL = (("总体", "总体"), ("专项", "专项"), ("部门", "部门"), ("街道", "街镇"), ("镇", "街镇"),
+          ("企业", "企业"))
+
+
+@dataclass
+class UnitStatement:
+    incident_surface: str
+    incident: str
+    lead: list[str]
+    support: list[str]
+    quote: str
+
+
+def plan_level(title: str) -> str:
+    for marker, level in _LEVEL:
+        if marker in title:
+            return level
+    return "专项"
+
+
+def _org(token: str, taxonomy: Taxonomy) -> str | None:
+    token = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", token.strip(" 　：:。")))
+    if len(token) < 2:
+        return None
+    canonical = taxonomy.organizations.canonical(token)
+    if canonical:
+        return canonical
+    hits = taxonomy.organizations.find_all(token)
+    if hits and hits[0][1] - hits[0][0] >= len(token) - 2:
+        return hits[0][3]
+    if _ORG_SUFFIX.search(token) and len(token) <= 20 and not re.search(r"[，。；：]", token):
+        return token
+    return None
+
+
+def _orgs(phrase: str, taxonomy: Taxonomy) -> list[str]:
+    out: list[str] = []
+    for token in _LIST_SPLIT.split(phrase):
+        name = _org(token, taxonomy)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _incident(text: str, taxonomy: Taxonomy) -> tuple[str, str] | None:
+    """(surface, canonical) of the incident type named in `text`."""
+    hits = taxonomy.incident_types.find_all(text)
+    if hits:
+        best = max(hits, key=lambda h: h[1] - h[0])
+        return best[2], best[3]
+    m = _INCIDENT_TAIL.search(text)
+    if m:
+        surface = m.group(1).lstrip("（(、 ")
+        return surface, surface
+    return None
+
+
+def _split_lead_clause(clause: str) -> tuple[str, str]:
+    """Org phrase of a 牵头 clause, split into (leaders, co-operators after 会同)."""
+    before, _, after = clause.partition("牵头")
+    phrase = before
+    if not _orgs_like(before) and after:
+        # "牵头单位：区应急管理局" / "牵头单位为区应急管理局"
+        phrase = re.sub(r"^(?:单位|部门)?(?:[:：为是])?", "", after)
+    phrase = re.sub(r"(?:负责|共同|具体|统一)+$", "", phrase)
+    if "会同" in phrase:
+        lead, _, co = phrase.partition("会同")
+        return lead, co
+    return phrase, ""
+
+
+def _orgs_like(text: str) -> bool:
+    return bool(_ORG_SUFFIX.search(re.sub(r"(?:负责|共同|具体|统一)+$", "", text.strip())))
+
+
+def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
+                        context_incident: tuple[str, str] | None = None) -> UnitStatement | None:
+    """Lead/support units in one sentence that says 牵头; None when it assigns no lead."""
+    if "牵头" not in sentence:
+        return None
+    body = strip_number(sentence)
+    incident = None
+    colon = re.search(r"[：:]", body[:40])
+    head, rest = (body[:colon.start()], body[colon.end():]) if colon else (None, None)
+    if head and "牵头" not in head:
+        incident = _incident(head, taxonomy)
+        body = rest
+    clauses = [c for c in re.split(r"[，,；;]", body) if c.strip()]
+    lead: list[str] = []
+    support: list[str] = []
+    for clause in clauses:
+        if "牵头" in clause:
+            target = clause
+            if incident is None:
+                # "X事故由A牵头" / "A牵头负责X事故处置": the incident sits beside the orgs.
+                m = re.search(r"由", clause)
+                if m and m.start() > 0:
+                    incident = _incident(clause[:m.start()], taxonomy)
+                    target = clause[m.start():]
+                else:
+                    before, _, after = clause.partition("牵头")
+                    incident = _incident(after, taxonomy) or _incident(before, taxonomy)
+                    if incident:
+                        target = clause.replace(incident[0], "")
+            leaders, co = _split_lead_clause(target)
+            lead += [o for o in _orgs(leaders, taxonomy) if o not in lead]
+            support += [o for o in _orgs(co, taxonomy) if o not in support]
+        elif _SUPPORT_VERB.search(clause):
+            m = _SUPPORT_VERB.search(clause)
+            phrase = clause[:m.start()] if m.start() > 0 else clause[m.end():]
+            phrase = re.sub(r"^(?:单位|部门)?[:：为]?", "", phrase)
+            support += [o for o in _orgs(phrase, taxonomy) if o not in support and o not in lead]
+    if incident is None:
+        incident = context_incident
+    if not lead or incident is None:
+        return None
+    return UnitStatement(incident_surface=incident[0], incident=incident[1], lead=lead,
+                         support=[s for s in support if s not in lead], quote=sentence)
+
+
+def _table_statements(rows: list[Block], taxonomy: Taxonomy) -> list[UnitStatement]:
+    """Tables with a 牵头 column: one statement per row."""
+    out: list[UnitStatement] = []
+    header: list[str] | None = None
+    for row in rows:
+        cells = row.cells
+        if header is None:
+            if any("牵头" in c for c in cells):
+                header = cells
+            continue
+        if len(cells) != len(header):
+            continue
+        col = {h: c for h, c in zip(header, cells)}
+        inc_cell = next((c for h, c in col.items() if re.search(r"事件|事故|类型|类别|险情", h)), "")
+        lead_cell = next((c for h, c in col.items() if "牵头" in h), "")
+        sup_cell = next((c for h, c in col.items() if _SUPPORT_VERB.search(h)), "")
+        incident = _incident(inc_cell, taxonomy) if inc_cell else None
+        if incident is None and inc_cell:
+            incident = (inc_cell, inc_cell)
+        lead = _orgs(lead_cell, taxonomy)
+        if incident and lead:
+            out.append(UnitStatement(incident_surface=incident[0], incident=incident[1],
+                                     lead=lead, support=[s for s in _orgs(sup_cell, taxonomy)
+                                                         if s not in lead], quote=row.text))
+    return out
+
+
+def title_incident(title: str, taxonomy: Taxonomy) -> tuple[str, str] | None:
+    core = re.sub(r"^.*?区|(?:专项|部门)?应急预案$|突发事件|总体", "", title)
+    return _incident(core, taxonomy) if core else None
+
+
+class PlanExtractor:
+    def extract(self, doc: ParsedDocument, taxonomy: Taxonomy) -> Extraction:
+        out = Extraction()
+        meta = doc.meta
+        plan_ref = NodeRef(label="Document", key=meta.doc_id)
+        seen_nodes: set[tuple[str, str]] = set()
+
+        def node(label: str, key: str, **props) -> NodeRef:
+            if (label, key) not in seen_nodes:
+                seen_nodes.add((label, key))
+                out.nodes.append(Node(label=label, key=key, props={"name": key, **props}))
+            return NodeRef(label=label, key=key)
+
+        def incident_node(name: str) -> NodeRef:
+            entry = taxonomy.incident_types.entries.get(name)
+            return node("IncidentType", name, aliases=entry.aliases if entry else [],
+                        categories=taxonomy.incident_ancestors(name))
+
+        def org_node(name: str) -> NodeRef:
+            entry = taxonomy.organizations.entries.get(name)
+            return node("Organization", name, aliases=entry.aliases if entry else [],
+                        kind=entry.kind if entry else "")
+
+        def prov(section: Section, quote: str) -> Provenance:
+            return Provenance(doc_id=meta.doc_id, section_id=doc.section_key(section),
+                              section=section.path, quote=quote)
+
+        covered: dict[str, Provenance] = {}
+        head = doc.sections[0]
+        ti = title_incident(meta.title, taxonomy)
+        if ti:
+            covered[ti[1]] = prov(head, meta.title)
+
+        by_path = {s.path: s for s in doc.sections}
+        for section in doc.sections:
+            context = self._context_incident(section, by_path, taxonomy) or ti
+            statements: list[UnitStatement] = []
+            rows = [b for b in section.blocks if b.kind == "table_row"]
+            if rows:
+                statements += _table_statements(rows, taxonomy)
+            for block in section.blocks:
+                if block.kind == "table_row":
+                    continue
+                for sent in sentences(block.text):
+                    st = parse_unit_sentence(sent, taxonomy, context)
+                    if st:
+                        statements.append(st)
+            for st in statements:
+                if taxonomy.incident_types.entries and st.incident not in taxonomy.incident_types.entries:
+                    out.warnings.append(f"{section.path}: 事件类型“{st.incident}”不在分类表中")
+                inc = incident_node(st.incident)
+                p = prov(section, strip_number(st.quote))
+                covered.setdefault(st.incident, p)
+                for name in st.lead:
+                    out.relationships.append(Relationship(
+                        type="LEADS", start=org_node(name), end=inc, provenance=p,
+                        props={"surface": st.incident_surface}))
+                for name in st.support:
+                    out.relationships.append(Relationship(
+                        type="SUPPORTS", start=org_node(name), end=inc, provenance=p,
+                        props={"surface": st.incident_surface}))
+        for name, p in covered.items():
+            out.relationships.append(Relationship(type="COVERS", start=plan_ref,
+                                                  end=incident_node(name), provenance=p))
+        return out
+
+    @staticmethod
+    def _context_incident(section: Section, by_path: dict[str, Section],
+                          taxonomy: Taxonomy) -> tuple[str, str] | None:
+        """The incident named by the nearest heading above, for "由A牵头" without a subject."""
+        s: Section | None = section
+        while s is not None:
+            if s.heading:
+                hit = _incident(s.heading, taxonomy)
+                if hit:
+                    return hit
+            s = by_path.get(s.parent_path) if s.parent_path else None
+        return None

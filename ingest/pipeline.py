@@ -1,0 +1,170 @@
+"""Files → GraphBatch → GraphStore, one document at a time.
+
+A file that fails is reported with its reason and leaves the graph as it was for that document;
+the other files are still ingested. Unchanged files (same content hash) are skipped.
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from ingest.classify import KINDS, classify
+from ingest.document import ReadError
+from ingest.extract import Extraction, ParsedDocument
+from ingest.extract.plan import PlanExtractor, plan_level
+from ingest.readers import read_document, supported_suffixes
+from ingest.structure import parse_sections, sentences
+from ingest.taxonomy import Taxonomy
+from kg.model import DocumentMeta, GraphBatch, Node, NodeRef, Provenance, Relationship
+from kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+IGNORE_FILE = ".yingjiignore"
+
+
+class FileResult(BaseModel):
+    path: str
+    doc_id: str = ""
+    kind: str = ""
+    title: str = ""
+    status: str  # "ingested" | "unchanged" | "failed"
+    sections: int = 0
+    facts: dict[str, int] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    error: str = ""
+
+
+class IngestReport(BaseModel):
+    files: list[FileResult] = Field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def changed(self) -> bool:
+        return any(f.status == "ingested" for f in self.files)
+
+
+def doc_id_for(path: Path) -> str:
+    """The file name: stable across re-ingests of a revised file, readable in `yingji delete`."""
+    return path.name
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest; directories are walked, honouring .yingjiignore glob lists."""
+    suffixes = supported_suffixes()
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            patterns = _ignore_patterns(p)
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).as_posix()
+                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if f.is_file() and f.suffix.lower() in suffixes and not _ignored(rel, patterns):
+                    out.append(f)
+        else:
+            out.append(p)  # named explicitly: an unsupported suffix is reported, not skipped
+    return out
+
+
+def _ignore_patterns(root: Path) -> list[str]:
+    f = root / IGNORE_FILE
+    if not f.is_file():
+        return []
+    return [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+
+
+def _ignored(rel: str, patterns: list[str]) -> bool:
+    for pat in patterns:
+        if pat.endswith("/"):
+            if rel.startswith(pat) or f"/{pat}" in f"/{rel}":
+                return True
+        elif fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pat):
+            return True
+    return False
+
+
+def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
+                ) -> tuple[GraphBatch, list[str]]:
+    """Read, structure, classify and extract one file. Raises ReadError on unreadable input."""
+    data = path.read_bytes()
+    raw = read_document(path)
+    sections = parse_sections(raw.blocks, raw.title)
+    if kind:
+        if kind not in KINDS:
+            raise ReadError(f"{path}: 未知的文档类型“{kind}”（可选：{'、'.join(KINDS)}）")
+        reason = "用户指定"
+    else:
+        kind, reason = classify(raw, sections)
+    meta = DocumentMeta(doc_id=doc_id_for(path), title=raw.title, kind=kind,
+                        source_path=str(path.resolve()),
+                        version=hashlib.sha256(data).hexdigest()[:16], kind_reason=reason)
+    parsed = ParsedDocument(meta=meta, raw=raw, sections=sections)
+    doc_props = meta.model_dump()
+    if kind == "plan":
+        doc_props["level"] = plan_level(raw.title)
+    labels = {"plan": ["Plan"], "regulation": ["Regulation"], "duty_list": ["DutyList"],
+              "expert_roster": ["ExpertRoster"]}.get(kind, [])
+    nodes = [Node(label="Document", key=meta.doc_id, props=doc_props, extra_labels=labels)]
+    rels: list[Relationship] = []
+    doc_ref = NodeRef(label="Document", key=meta.doc_id)
+    for s in sections:
+        key = parsed.section_key(s)
+        text = s.text
+        nodes.append(Node(label="Section", key=key, props={
+            "doc_id": meta.doc_id, "path": s.path, "label": s.label, "heading": s.heading,
+            "text": text, "level": s.level, "ord": s.ord, "parent_path": s.parent_path or "",
+            "position": s.blocks[0].position if s.blocks else ""}))
+        first = next(iter(sentences(text)), s.heading or s.path)
+        rels.append(Relationship(type="HAS_SECTION", start=doc_ref,
+                                 end=NodeRef(label="Section", key=key),
+                                 provenance=Provenance(doc_id=meta.doc_id, section_id=key,
+                                                       section=s.path, quote=first)))
+    extraction = PlanExtractor().extract(parsed, taxonomy) if kind == "plan" else Extraction()
+    nodes += extraction.nodes
+    rels += extraction.relationships
+    return GraphBatch(document=meta, nodes=nodes, relationships=rels), extraction.warnings
+
+
+def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *,
+                 force: bool = False, kind: str | None = None,
+                 progress: Callable[[FileResult], None] | None = None) -> IngestReport:
+    report = IngestReport()
+    for path in discover(paths):
+        result = ingest_file(path, store, taxonomy, force=force, kind=kind)
+        report.files.append(result)
+        if progress:
+            progress(result)
+    return report
+
+
+def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: bool = False,
+                kind: str | None = None) -> FileResult:
+    try:
+        if not path.is_file():
+            raise ReadError(f"{path}: 文件不存在")
+        if not force:
+            version = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            if store.document_version(doc_id_for(path)) == version:
+                return FileResult(path=str(path), doc_id=doc_id_for(path), status="unchanged")
+        batch, warnings = build_batch(path, taxonomy, kind)
+        store.write_document(batch)
+    except ReadError as e:
+        return FileResult(path=str(path), doc_id=doc_id_for(path), status="failed", error=str(e))
+    except Exception as e:  # one broken file must not stop the others
+        log.exception("ingest failed for %s", path)
+        return FileResult(path=str(path), doc_id=doc_id_for(path), status="failed",
+                          error=f"{path}: 处理失败（{type(e).__name__}: {e}）")
+    sections = sum(1 for n in batch.nodes if n.label == "Section")
+    facts = {k: v for k, v in batch.counts().items() if k != "HAS_SECTION"}
+    return FileResult(path=str(path), doc_id=batch.document.doc_id, kind=batch.document.kind,
+                      title=batch.document.title, status="ingested", sections=sections,
+                      facts=facts, warnings=warnings)

@@ -1,0 +1,22 @@
+"""Readers by file suffix."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.document import RawDocument, ReadError, Reader
+from ingest.readers.docx_reader import DocxReader
+from ingest.readers.text_reader import TextReader
+
+READERS: tuple[Reader, ...] = (TextReader(), DocxReader())
+
+
+def supported_suffixes() -> set[str]:
+    return {s for r in READERS for s in r.suffixes}
+
+
+def read_document(path: Path) -> RawDocument:
+    suffix = path.suffix.lower()
+    for reader in READERS:
+        if suffix in reader.suffixes:
+            return reader.read(path)
+    raise ReadError(f"{path}: 不支持的文件格式“{suffix or '无扩展名'}”")

@@ -1,0 +1,122 @@
+"""Section tree from Chinese official numbering: 第X章 第X节 第X条, 一、 （一） 1. 1.1 （1） (1) ①.
+
+Levels are not fixed per style: each document nests its styles in its own order, so a style's
+depth is decided by a stack (a style already open closes everything below it; a new style opens
+a child). Full- and half-width marks are the same style.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.document import Block
+
+CN_NUM = "零〇一二三四五六七八九十百千两"
+_UNIT_AFTER = "亿万元%％倍个年月日时米吨公千人户家起次级"
+
+# (style, regex). The regex's group "num" is the label; the rest of the line follows.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"^(?P<num>第[{CN_NUM}\d]+章)[\s　]*")),
+    ("jie", re.compile(rf"^(?P<num>第[{CN_NUM}\d]+节)[\s　]*")),
+    ("article", re.compile(rf"^(?P<num>第[{CN_NUM}\d]+条)(?:[\s　]+|(?=[^\s　，。、的款项]))")),
+    ("cn", re.compile(rf"^(?P<num>[{CN_NUM}]+)[、．.]\s*")),
+    ("cn_paren", re.compile(rf"^(?P<num>[（(][{CN_NUM}]+[)）])\s*")),
+    ("dotted", re.compile(rf"^(?P<num>\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．{_UNIT_AFTER}])[、．.]?[\s　]*")),
+    ("arabic", re.compile(rf"^(?P<num>\d{{1,2}})(?:[.．](?![\d])|、)\s*")),
+    ("arabic_paren", re.compile(r"^(?P<num>[（(]\d{1,2}[)）])\s*")),
+    ("circled", re.compile(r"^(?P<num>[①-⑳])\s*")),
+]
+
+_SENTENCE_END = "。！？；;!?"
+
+
+@dataclass
+class Section:
+    """A numbered unit with its own text (its numbered line and the lines up to the next one)."""
+    path: str  # labels from the root joined by "/", e.g. "四/（一）/（3）"
+    label: str  # its own number, e.g. "（3）", "第三条"; "" for the preamble
+    heading: str  # short title when the numbered line is a heading, else ""
+    level: int
+    ord: int
+    blocks: list[Block] = field(default_factory=list)
+    parent_path: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+def match_number(text: str) -> tuple[str, str, str] | None:
+    """(style, label, rest) for a line that starts with official numbering, else None."""
+    for style, pattern in _PATTERNS:
+        m = pattern.match(text)
+        if m:
+            rest = text[m.end():].strip()
+            if not rest and style not in ("chapter", "jie"):
+                return None
+            if style == "dotted":
+                depth = len(re.split(r"[.．]", m.group("num")))
+                style = f"dotted{depth}"
+            return style, m.group("num"), rest
+    return None
+
+
+def is_heading_text(rest: str) -> bool:
+    """A numbered line is a heading when it is short and not a sentence."""
+    return 0 < len(rest) <= 30 and rest[-1] not in _SENTENCE_END + "，,：:"
+
+
+PREAMBLE = "首部"
+
+
+def parse_sections(blocks: list[Block], title: str = "") -> list[Section]:
+    """Flat list of sections in document order; each knows its parent by path."""
+    root = Section(path=PREAMBLE, label="", heading="", level=0, ord=0)
+    sections: list[Section] = [root]
+    stack: list[tuple[str, Section]] = []  # (style, section), outermost first
+    used_paths: set[str] = {PREAMBLE}
+    for block in blocks:
+        if block.kind == "heading" and block.text.strip() == title.strip() and len(sections) == 1:
+            root.heading = block.text
+            continue
+        hit = match_number(block.text) if block.kind != "table_row" else None
+        if hit is None and block.kind == "heading" and block.heading_level:
+            style, label, rest = f"h{block.heading_level}", "", block.text
+        elif hit is None:
+            (stack[-1][1] if stack else root).blocks.append(block)
+            continue
+        else:
+            style, label, rest = hit
+        # Close deeper styles; a style already open means a sibling.
+        styles = [s for s, _ in stack]
+        if style in styles:
+            del stack[styles.index(style):]
+        parent = stack[-1][1] if stack else None
+        own = label or rest[:20]
+        path = f"{parent.path}/{own}" if parent else own
+        base, n = path, 2
+        while path in used_paths:  # duplicate numbering in messy documents
+            path, n = f"{base}#{n}", n + 1
+        used_paths.add(path)
+        section = Section(path=path, label=label,
+                          heading=rest if (not label or is_heading_text(rest)) else "",
+                          level=len(stack) + 1, ord=len(sections), blocks=[block],
+                          parent_path=parent.path if parent else None)
+        sections.append(section)
+        stack.append((style, section))
+    if not root.blocks and not root.heading and len(sections) > 1:
+        sections.pop(0)
+    return sections
+
+
+_SPLIT = re.compile(rf"(?<=[{_SENTENCE_END}])")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of one block, each a verbatim substring of it."""
+    return [s.strip() for s in _SPLIT.split(text) if s.strip()]
+
+
+def strip_number(text: str) -> str:
+    hit = match_number(text)
+    return hit[2] if hit else text

@@ -1,0 +1,107 @@
+"""Alias tables users can extend: organisations (short forms, pre-reform names) and incident types.
+
+Read from CSV files in a taxonomy directory (corpus/taxonomy by default). Lookup is by longest
+match so that 区消防救援支队 is not read as 区消防.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def norm(text: str) -> str:
+    """NFKC (full-width → half-width), no whitespace; the key every lookup uses."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split("|") if p.strip()]
+
+
+@dataclass
+class Entry:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    former_names: list[str] = field(default_factory=list)
+    parent: str | None = None
+    kind: str = ""
+
+
+@dataclass
+class Lexicon:
+    """Canonical names with every surface form that points at them."""
+    entries: dict[str, Entry] = field(default_factory=dict)
+    _surface: dict[str, str] = field(default_factory=dict)  # norm(surface) -> canonical
+    _pattern: re.Pattern[str] | None = None
+
+    def add(self, entry: Entry) -> None:
+        self.entries[entry.name] = entry
+        for s in [entry.name, *entry.aliases, *entry.former_names]:
+            self._surface.setdefault(norm(s), entry.name)
+        self._pattern = None
+
+    def canonical(self, surface: str) -> str | None:
+        return self._surface.get(norm(surface))
+
+    def surfaces(self) -> list[str]:
+        return sorted(self._surface, key=len, reverse=True)
+
+    def find_all(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Non-overlapping (start, end, surface, canonical) in `text`, longest first.
+
+        Matching runs on the NFKC text; NFKC keeps CJK text length, so offsets map back.
+        """
+        if not self._surface:
+            return []
+        if self._pattern is None:
+            self._pattern = re.compile("|".join(re.escape(s) for s in self.surfaces()))
+        key = unicodedata.normalize("NFKC", text)
+        if len(key) != len(text):
+            key = text  # rare width-changing characters: fall back to raw matching
+        return [(m.start(), m.end(), text[m.start():m.end()], self._surface[m.group(0)])
+                for m in self._pattern.finditer(key)]
+
+    def is_former(self, surface: str) -> bool:
+        name = self.canonical(surface)
+        return bool(name) and norm(surface) in {norm(f) for f in self.entries[name].former_names}
+
+
+@dataclass
+class Taxonomy:
+    organizations: Lexicon
+    incident_types: Lexicon
+
+    def incident_ancestors(self, name: str) -> list[str]:
+        out, seen = [], {name}
+        entry = self.incident_types.entries.get(name)
+        while entry and entry.parent and entry.parent not in seen:
+            out.append(entry.parent)
+            seen.add(entry.parent)
+            entry = self.incident_types.entries.get(entry.parent)
+        return out
+
+
+def load_taxonomy(directory: Path | None) -> Taxonomy:
+    orgs, incidents = Lexicon(), Lexicon()
+    if directory is not None:
+        org_file = directory / "organizations.csv"
+        if org_file.is_file():
+            for row in _rows(org_file):
+                orgs.add(Entry(name=row["name"].strip(), aliases=_split(row.get("aliases")),
+                               former_names=_split(row.get("former_names")),
+                               kind=(row.get("kind") or "").strip()))
+        inc_file = directory / "incident_types.csv"
+        if inc_file.is_file():
+            for row in _rows(inc_file):
+                incidents.add(Entry(name=row["name"].strip(), aliases=_split(row.get("aliases")),
+                                    parent=(row.get("parent") or "").strip() or None))
+    return Taxonomy(organizations=orgs, incident_types=incidents)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [r for r in csv.DictReader(f) if (r.get("name") or "").strip()
+                and not r["name"].lstrip().startswith("#")]
