@@ -1,0 +1,38 @@
+# The two commands users need: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DATA   ?= data
+PORT   ?= 8501
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test install prepare ingest ui clean-data bench
+
+run: ingest
+	$(BIN)/yingji ui --data-dir $(DATA) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+# torch is installed first, pinned, so nothing can pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+prepare: install
+	$(BIN)/yingji prepare --data-dir $(DATA)
+
+ingest: prepare
+	$(BIN)/yingji ingest corpus --data-dir $(DATA)
+
+bench: install
+	$(BIN)/python bench/ask.py --data-dir $(DATA)
+
+clean-data:
+	-$(BIN)/yingji server stop --data-dir $(DATA)
+	rm -rf $(DATA)

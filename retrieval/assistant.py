@@ -1,0 +1,99 @@
+"""One question in, one cited answer out: graph facts first, document text second.
+
+Long-lived processes (API, chat) keep one Assistant; it notices when another process
+re-ingested (index stamp changed) and reloads its gazetteer and passage indexes.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from kg.store import GraphStore
+from retrieval.contract import Answer, Citation
+from retrieval.graph_answers import unit_answer
+from retrieval.linker import Gazetteer
+from retrieval.normalize import normalize_question
+from retrieval.router import route
+
+
+class Passage(Protocol):
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    score: float
+
+
+class PassageSearch(Protocol):
+    def search(self, question: str, k: int = 5) -> list[Passage]: ...
+
+
+def build_gazetteer(store: GraphStore) -> Gazetteer:
+    g = Gazetteer()
+    for row in store.query("incident_type_names"):
+        g.add("IncidentType", row["name"], row.get("aliases") or [])
+    for row in store.query("organization_names"):
+        g.add("Organization", row["name"], row.get("aliases") or [])
+    return g
+
+
+class Assistant:
+    def __init__(self, store: GraphStore, passages: Callable[[], PassageSearch] | None = None,
+                 generation: Callable[[], object] | None = None):
+        """`passages` builds the text search lazily (it loads the embedding model);
+        `generation` returns a token that changes whenever the stored data changed."""
+        self._store = store
+        self._passages_factory = passages
+        self._passages: PassageSearch | None = None
+        self._generation = generation or (lambda: None)
+        self._seen_generation: object = object()
+        self._gazetteer: Gazetteer | None = None
+
+    def _refresh(self) -> None:
+        gen = self._generation()
+        if gen != self._seen_generation or self._gazetteer is None:
+            self._gazetteer = build_gazetteer(self._store)
+            self._seen_generation = gen
+
+    def ask(self, question: str) -> Answer:
+        start = time.perf_counter()
+        answer = self._answer(question)
+        answer.latency_ms = round((time.perf_counter() - start) * 1000, 1)
+        return answer
+
+    def _answer(self, question: str) -> Answer:
+        self._refresh()
+        assert self._gazetteer is not None
+        q = normalize_question(question)
+        if not q:
+            return Answer(question=question, intent="empty", answer="请输入问题。")
+        intent = route(q)
+        entities = self._gazetteer.link(q)
+        if intent in ("lead_unit", "support_units"):
+            incident = next((e for e in entities if e.type == "IncidentType"), None)
+            if incident is None:
+                incident = self._gazetteer.closest(q, "IncidentType")
+            if incident is not None:
+                ans = unit_answer(self._store, question, intent, incident)
+                if ans is not None:
+                    return ans
+        return self._fallback(question, q, intent, entities)
+
+    def _fallback(self, question: str, q: str, intent: str, entities) -> Answer:
+        """No graph fact answers: say so, and give the best passages with verbatim quotes."""
+        if self._passages_factory is None:
+            return Answer(question=question, intent=intent, entities=entities,
+                          answer="未在知识图谱中找到直接答案，且未加载文本检索。")
+        if self._passages is None:
+            self._passages = self._passages_factory()
+        hits = self._passages.search(q, k=3)
+        if not hits:
+            return Answer(question=question, intent=intent, entities=entities,
+                          answer="未在知识图谱和文档中找到相关内容。")
+        cites = [Citation(doc_id=h.doc_id, title=h.title, section=h.section, quote=h.text)
+                 for h in hits]
+        lines = [f"{i}.《{c.title}》{c.section}：{c.quote}" for i, c in enumerate(cites, 1)]
+        text = "未在知识图谱中找到直接答案。以下是最相关的条文：\n" + "\n".join(lines)
+        return Answer(question=question, intent="passages" if intent == "passages" else intent,
+                      entities=entities, answer=text, citations=cites)

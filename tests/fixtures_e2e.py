@@ -1,0 +1,33 @@
+"""A corpus ingested through the real CLI into its own data dir and graph server."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+REGULATIONS = ROOT.parent / "shared" / "data" / "regulations"
+
+
+def yingji(*args: str, env: dict, stdin: str | None = None, timeout: int = 600):
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture(scope="session")
+def cli_env(tmp_path_factory, embedding_model_dir) -> dict:
+    data = tmp_path_factory.mktemp("e2e-data")
+    env = {**os.environ, "YINGJI_DATA_DIR": str(data), "YINGJI_MODEL_DIR": str(embedding_model_dir)}
+    yield env
+    yingji("server", "stop", env=env)
+
+
+@pytest.fixture(scope="session")
+def ingested(cli_env) -> subprocess.CompletedProcess:
+    return yingji("ingest", str(CORPUS), env=cli_env)
+
+

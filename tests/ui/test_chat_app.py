@@ -1,0 +1,31 @@
+"""The chat page driven by Streamlit's AppTest against the ingested sample corpus."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures_e2e import ROOT
+
+
+@pytest.fixture
+def app(ingested, cli_env, monkeypatch) -> AppTest:
+    assert ingested.returncode == 0
+    monkeypatch.setenv("YINGJI_DATA_DIR", cli_env["YINGJI_DATA_DIR"])
+    monkeypatch.setenv("YINGJI_MODEL_DIR", cli_env["YINGJI_MODEL_DIR"])
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "ui" / "chat_app.py"), default_timeout=120)
+
+
+def test_chat_shows_answer_and_citations(app: AppTest):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value.startswith("应急知识图谱助手")
+    app.chat_input[0].set_value("危险化学品事故由哪个单位牵头？").run()
+    assert not app.exception
+    text = "\n".join(m.value for m in app.markdown)
+    assert "牵头" in text
+    assert any("引用依据" in e.label for e in app.expander)
+    assert app.caption  # the verbatim quotes
+    # history survives the next question
+    app.chat_input[0].set_value("燃气泄漏谁牵头？").run()
+    assert len([m for m in app.chat_message if m.name == "user"]) == 2

@@ -1,0 +1,164 @@
+"""`yingji` command line: ingest, ask, delete, index, prepare, ui, server.
+
+The embedding model is loaded only by commands that need it (ingest's index build, and ask
+when no graph fact answers), so graph answers stay fast from a cold CLI.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ui import services
+from ui.table import render
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 2, 64
+
+
+def _settings(args: argparse.Namespace):
+    from kg.settings import load_settings
+
+    s = load_settings(getattr(args, "data_dir", None))
+    logging.basicConfig(level=s.log_level, format="%(levelname)s %(name)s: %(message)s")
+    return s
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths]
+
+    def progress(r) -> None:
+        mark = {"ingested": "✓", "unchanged": "=", "failed": "✗"}[r.status]
+        print(f"{mark} {r.path}", file=sys.stderr, flush=True)
+
+    report = services.ingest(settings, paths, force=args.force, kind=args.kind,
+                             progress=progress, build_index=not args.no_index)
+    status_cn = {"ingested": "已入库", "unchanged": "未变化", "failed": "失败"}
+    rows = [[r.doc_id or Path(r.path).name, r.kind, status_cn[r.status], str(r.sections),
+             "、".join(f"{k}:{v}" for k, v in sorted(r.facts.items())) or "-",
+             r.error or ("；".join(r.warnings[:2]) + (f" 等{len(r.warnings)}条" if len(r.warnings) > 2 else ""))]
+            for r in report.files]
+    print(render(["文档", "类型", "状态", "章节", "事实", "警告/错误"], rows))
+    n = len(report.files)
+    failed = len(report.failed)
+    facts = sum(sum(r.facts.values()) for r in report.files)
+    print(f"\n共 {n} 个文件：入库 {sum(r.status == 'ingested' for r in report.files)}，"
+          f"未变化 {sum(r.status == 'unchanged' for r in report.files)}，失败 {failed}；新写入事实 {facts} 条。")
+    for r in report.failed:
+        print(f"失败：{r.error}", file=sys.stderr)
+    if n == 0:
+        print("没有找到可入库的文件（支持 .txt .md .docx）。", file=sys.stderr)
+        return EXIT_FAILURES
+    return EXIT_FAILURES if failed else EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with services.assistant(settings) as assistant:
+        questions = ([ln.strip() for ln in sys.stdin if ln.strip()] if args.question == "-"
+                     else [args.question])
+        for q in questions:
+            answer = assistant.ask(q)
+            if args.json or args.question == "-":
+                print(json.dumps(answer.model_dump(), ensure_ascii=False), flush=True)
+            else:
+                print(answer.answer)
+                for i, c in enumerate(answer.citations, 1):
+                    print(f"  [{i}]《{c.title}》{c.section}：{c.quote}")
+    return EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if services.delete(settings, args.doc_id):
+        print(f"已删除文档 {args.doc_id} 及其全部事实。")
+        return EXIT_OK
+    print(f"未找到文档 {args.doc_id}。", file=sys.stderr)
+    return EXIT_FAILURES
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    n = services.rebuild_index(settings)
+    print(f"索引已更新：{n} 个章节。")
+    return EXIT_OK
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = services.prepare(settings)
+    print(f"嵌入模型已就绪：{path}")
+    return EXIT_OK
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from kg.backends.arcadedb_server import ensure_server, server_status, stop_server
+
+    if args.action == "start":
+        info = ensure_server(settings)
+        print(f"图数据库已运行：{info.bolt_uri}（数据目录 {settings.data_dir}）")
+    elif args.action == "stop":
+        print("图数据库已停止。" if stop_server(settings) else "图数据库未在运行。")
+    else:
+        status = server_status(settings)
+        print(f"图数据库运行中：{status.bolt_uri}" if status else "图数据库未在运行。")
+    return EXIT_OK
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    return services.run_chat(settings, port=args.port, address=args.address)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="yingji", description="应急知识图谱助手")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def add(name: str, help_: str, fn) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--data-dir", help="数据目录（默认 ./data 或 YINGJI_DATA_DIR）")
+        sp.set_defaults(fn=fn)
+        return sp
+
+    sp = add("ingest", "导入文档（目录会被遍历）", cmd_ingest)
+    sp.add_argument("paths", nargs="+", metavar="PATH")
+    sp.add_argument("--force", action="store_true", help="内容未变化也重新导入")
+    sp.add_argument("--kind", choices=["plan", "regulation", "duty_list", "expert_roster", "other"],
+                    help="指定文档类型，不自动识别")
+    sp.add_argument("--no-index", action="store_true", help="只写入图谱，不更新检索索引")
+
+    sp = add("ask", "提问（QUESTION 为 - 时从标准输入逐行读取，每行输出一个 JSON）", cmd_ask)
+    sp.add_argument("question", metavar="QUESTION")
+    sp.add_argument("--json", action="store_true", help="按回答契约输出 JSON")
+
+    sp = add("delete", "删除一个文档及其全部事实", cmd_delete)
+    sp.add_argument("doc_id", metavar="DOC")
+
+    add("index", "重建向量与全文索引", cmd_index)
+    add("prepare", "准备离线嵌入模型（只需一次）", cmd_prepare)
+
+    sp = add("server", "管理本数据目录的图数据库服务", cmd_server)
+    sp.add_argument("action", choices=["start", "stop", "status"])
+
+    sp = add("ui", "启动值班问答页面（Streamlit）", cmd_ui)
+    sp.add_argument("--port", type=int, default=8501)
+    sp.add_argument("--address", default="127.0.0.1")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except KeyboardInterrupt:
+        return 130
+    except services.ServiceError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILURES
+
+
+if __name__ == "__main__":
+    sys.exit(main())

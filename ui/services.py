@@ -1,0 +1,121 @@
+"""Wiring shared by the CLI, the chat page and the API: open the store, ingest, ask.
+
+No domain logic here — only which library pieces are put together with which settings.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from kg.settings import Settings
+
+
+class ServiceError(Exception):
+    """A failure to report to the user in one line (already in Chinese)."""
+
+
+def open_store(settings: Settings):
+    from kg.connect import open_store as _open
+
+    try:
+        store = _open(settings)
+    except Exception as e:  # server failed to start, wrong credentials, unreachable Neo4j
+        raise ServiceError(f"无法连接图数据库：{e}") from e
+    store.ensure_schema()
+    return store
+
+
+def taxonomy(settings: Settings):
+    from ingest.taxonomy import load_taxonomy
+
+    directory = settings.taxonomy_dir
+    return load_taxonomy(directory if directory.is_dir() else None)
+
+
+def prepare(settings: Settings) -> Path:
+    from retrieval.model_prep import prepare_model
+
+    return prepare_model(settings.embedding_model_dir)
+
+
+def embedder(settings: Settings):
+    from retrieval.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(prepare(settings))
+
+
+def ingest(settings: Settings, paths: list[Path], *, force: bool = False, kind: str | None = None,
+           progress: Callable | None = None, build_index: bool = True):
+    from ingest.pipeline import ingest_paths
+
+    store = open_store(settings)
+    try:
+        report = ingest_paths(paths, store, taxonomy(settings), force=force, kind=kind,
+                              progress=progress)
+        if build_index and (report.changed or not _index_exists(settings)):
+            _build_index(settings, store)
+        return report
+    finally:
+        store.close()
+
+
+def delete(settings: Settings, doc_id: str) -> bool:
+    store = open_store(settings)
+    try:
+        removed = store.delete_document(doc_id)
+        if removed:
+            _build_index(settings, store)
+        return removed
+    finally:
+        store.close()
+
+
+def rebuild_index(settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        return _build_index(settings, store)
+    finally:
+        store.close()
+
+
+def _index_exists(settings: Settings) -> bool:
+    from retrieval.passages import index_generation
+
+    return index_generation(settings.index_dir) is not None
+
+
+def _build_index(settings: Settings, store) -> int:
+    from retrieval.passages import build_indexes
+
+    return build_indexes(store, settings.index_dir, embedder(settings))
+
+
+@contextlib.contextmanager
+def assistant(settings: Settings) -> Iterator:
+    from retrieval.assistant import Assistant
+    from retrieval.passages import HybridPassageSearch, index_generation
+
+    store = open_store(settings)
+    try:
+        yield Assistant(store,
+                        passages=lambda: HybridPassageSearch(settings.index_dir, embedder(settings)),
+                        generation=lambda: index_generation(settings.index_dir))
+    finally:
+        store.close()
+
+
+def run_chat(settings: Settings, *, port: int, address: str) -> int:
+    """Start the Streamlit chat; the graph server is started first so errors show here."""
+    open_store(settings).close()
+    app = Path(__file__).with_name("chat_app.py")
+    env = {**os.environ, "YINGJI_DATA_DIR": str(settings.data_dir.resolve())}
+    print(f"应急知识图谱助手已启动：http://{address}:{port}  （按 Ctrl+C 退出）", flush=True)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", address, "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    # exec, not a child: signals (Ctrl+C, a supervisor's SIGTERM) reach Streamlit directly.
+    os.execve(sys.executable, cmd, env)
+    return 0  # not reached
