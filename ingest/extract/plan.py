@@ -22,6 +22,7 @@ _ORG_SUFFIX = re.compile(
 _SUPPORT_VERB = re.compile(r"配合|协助|参与|协同|支持|做好相关")
 _INCIDENT_TAIL = re.compile(
     r"([\u4e00-\u9fa5A-Za-z0-9（）()、]{2,24}?(?:事故|事件|灾害|险情|灾情|突发事件|防台|防汛))")
+_WORK_GROUP = re.compile(r"(?:组|办公室|指挥部|专家组)$")
 _LIST_SPLIT = re.compile(r"[、，,；;和及与]|以及|会同")
 _STRIP_HEAD = re.compile(r"^(?:并由|均由|由|并|其他|另由|各相关|相关|有关)")
 _STRIP_TAIL = re.compile(
@@ -79,8 +80,22 @@ def _incident(text: str, taxonomy: Taxonomy) -> tuple[str, str] | None:
     m = _INCIDENT_TAIL.search(text)
     if m:
         surface = m.group(1).lstrip("（(、 ")
-        return surface, surface
+        return surface, _closest_type(surface, taxonomy) or surface
     return None
+
+
+_GENERIC_TAIL = re.compile(r"(?:突发)?(?:事故|事件|灾害)$")
+
+
+def _closest_type(surface: str, taxonomy: Taxonomy) -> str | None:
+    """A subtype the table does not list ("危险化学品道路运输事故") goes to the known type whose
+    core it contains ("危险化学品"); the longest core wins."""
+    best: tuple[int, str] | None = None
+    for name in taxonomy.incident_types.entries:
+        core = _GENERIC_TAIL.sub("", name)
+        if len(core) >= 2 and core in surface and (best is None or len(core) > best[0]):
+            best = (len(core), name)
+    return best[1] if best else None
 
 
 def _split_lead_clause(clause: str) -> tuple[str, str]:
@@ -111,14 +126,19 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
     colon = re.search(r"[：:]", body[:40])
     head, rest = (body[:colon.start()], body[colon.end():]) if colon else (None, None)
     if head and "牵头" not in head:
+        if _WORK_GROUP.search(head):
+            return None  # "抢险救援组：区消防救援局牵头" names a working group's lead
         incident = _incident(head, taxonomy)
         body = rest
     clauses = [c for c in re.split(r"[，,；;]", body) if c.strip()]
     lead: list[str] = []
     support: list[str] = []
-    for clause in clauses:
+    for n, clause in enumerate(clauses):
         if "牵头" in clause:
             target = clause
+            if incident is None and n > 0 and not lead:
+                # "危险化学品道路运输事故，由区应急管理局……牵头": the subject precedes the clause.
+                incident = _incident("，".join(clauses[:n]), taxonomy)
             if incident is None:
                 # "X事故由A牵头" / "A牵头负责X事故处置": the incident sits beside the orgs.
                 m = re.search(r"由", clause)

@@ -45,6 +45,8 @@ def taxonomy() -> Taxonomy:
      "防汛防台", ["区水务局"], ["区民防办", "各街道（镇）"]),
     ("道路交通事故的应急处置由区公安分局牵头负责，区建管委参与。",
      "道路交通事故", ["区公安分局"], ["区建设和管理委员会"]),
+    ("危险化学品道路运输事故，由区应急管理局会同区公安分局牵头处置，区建管委配合。",
+     "危险化学品事故", ["区应急管理局"], ["区公安分局", "区建设和管理委员会"]),
     ("牵头单位：区应急管理局；配合单位：区公安分局、区卫生健康委。",
      None, ["区应急管理局"], ["区公安分局", "区卫生健康委员会"]),
 ])
@@ -61,6 +63,7 @@ def test_unit_sentences(taxonomy, sentence, incident, lead, support):
 @pytest.mark.parametrize("sentence", [
     "区应急管理局负责综合协调。",
     "各成员单位按照职责做好应急处置工作。",
+    "抢险救援组：区消防救援支队牵头，事故单位专职救援队伍参加。",  # a working group, not an incident
 ])
 def test_sentences_without_a_lead_assign_nothing(taxonomy, sentence):
     assert parse_unit_sentence(sentence, taxonomy) is None
