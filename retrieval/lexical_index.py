@@ -22,7 +22,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -103,6 +103,15 @@ class _State:
     user_words: list[str]
     stamp: str | None
     positions: dict[str, int]
+    _norms: dict = field(default_factory=dict, compare=False)
+
+    def length_norm(self, k1: float, b: float) -> np.ndarray:
+        """k1 * (1 - b + b * |d| / avgdl) per document, computed once per parameter pair."""
+        if (k1, b) not in self._norms:
+            dl = self.postings.doc_len
+            avgdl = float(dl.mean()) if len(dl) else 1.0
+            self._norms[(k1, b)] = k1 * (1.0 - b + b * dl / (avgdl or 1.0))
+        return self._norms[(k1, b)]
 
 
 class LexicalIndex:
@@ -188,8 +197,7 @@ class LexicalIndex:
         rows = [p.terms[t] for t in dict.fromkeys(tokenize(text)) if t in p.terms]
         if not rows:
             return []
-        avgdl = float(p.doc_len.mean()) or 1.0
-        norm = self.k1 * (1.0 - self.b + self.b * p.doc_len / avgdl)
+        norm = s.length_norm(self.k1, self.b)
         scores = np.zeros(n, np.float64)
         for r in rows:
             docs = p.docs[p.indptr[r]:p.indptr[r + 1]]

@@ -42,7 +42,7 @@ class IndexItem:
 
     key: str
     text: str
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 def text_hash(text: str) -> str:
