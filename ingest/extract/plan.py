@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ingest.document import Block
 from ingest.extract import Extraction, ParsedDocument
+from ingest.extract.incidents import find_incidents
 from ingest.structure import Section, sentences, strip_number
 from ingest.taxonomy import Taxonomy, norm
 from kg.model import Node, NodeRef, Provenance, Relationship
@@ -20,11 +21,11 @@ _ORG_SUFFIX = re.compile(
     r"(?:局|委|办|委员会|办公室|中心|支队|大队|总队|分局|公司|集团|街道|镇|指挥部|站|所|院|队|"
     r"政府|管委会|部|处|科|会)(?:[（(][^）)]{1,12}[)）])?$")
 _SUPPORT_VERB = re.compile(r"配合|协助|参与|协同|支持|做好相关")
-_INCIDENT_TAIL = re.compile(
-    r"([\u4e00-\u9fa5A-Za-z0-9（）()、]{2,24}?(?:事故|事件|灾害|险情|灾情|突发事件|防台|防汛))")
 _WORK_GROUP = re.compile(r"(?:组|办公室|指挥部|专家组)$")
 _LIST_SPLIT = re.compile(r"[、，,；;和及与]|以及|会同")
-_STRIP_HEAD = re.compile(r"^(?:并由|均由|由|并|其他|另由|各相关|相关|有关)")
+_STRIP_HEAD = re.compile(r"^(?:分别由|并由|均由|另由|由|并|其他|各相关|相关|有关)")
+_NOT_ORG = re.compile(r"报告|同时|^在|按照|根据|组织|开展|做好|及时|立即")
+_SCOPE = re.compile(r"[（(]([^）)]{1,12})[)）]$")
 _STRIP_TAIL = re.compile(
     r"(?:等(?:相关|有关)?(?:成员)?(?:单位|部门)?|(?:共同|具体|负责|统一)+)$")
 _LEVEL = (("总体", "总体"), ("专项", "专项"), ("部门", "部门"), ("街道", "街镇"), ("镇", "街镇"),
@@ -33,11 +34,14 @@ _LEVEL = (("总体", "总体"), ("专项", "专项"), ("部门", "部门"), ("�
 
 @dataclass
 class UnitStatement:
-    incident_surface: str
-    incident: str
+    incidents: list[tuple[str, str]]  # (surface, canonical); one sentence may name several
     lead: list[str]
     support: list[str]
     quote: str
+
+    @property
+    def incident(self) -> str:
+        return self.incidents[0][1]
 
 
 def plan_level(title: str) -> str:
@@ -54,6 +58,12 @@ def _org(token: str, taxonomy: Taxonomy) -> str | None:
     canonical = taxonomy.organizations.canonical(token)
     if canonical:
         return canonical
+    scope = _SCOPE.search(token)
+    if scope and taxonomy.organizations.canonical(token[:scope.start()]):
+        # "区商务委（餐饮行业）": the unit is known, the parenthesis narrows its remit.
+        return taxonomy.organizations.canonical(token[:scope.start()])
+    if _NOT_ORG.search(token):
+        return None
     hits = taxonomy.organizations.find_all(token)
     if hits and hits[0][1] - hits[0][0] >= len(token) - 2:
         return hits[0][3]
@@ -72,44 +82,20 @@ def _orgs(phrase: str, taxonomy: Taxonomy) -> list[str]:
 
 
 def _incident(text: str, taxonomy: Taxonomy) -> tuple[str, str] | None:
-    """(surface, canonical) of the incident type named in `text`."""
-    hits = taxonomy.incident_types.find_all(text)
-    if hits:
-        best = max(hits, key=lambda h: h[1] - h[0])
-        return best[2], best[3]
-    m = _INCIDENT_TAIL.search(text)
-    if m:
-        surface = m.group(1).lstrip("（(、 ")
-        return surface, _closest_type(surface, taxonomy) or surface
-    return None
-
-
-_GENERIC_TAIL = re.compile(r"(?:突发)?(?:事故|事件|灾害)$")
-
-
-def _closest_type(surface: str, taxonomy: Taxonomy) -> str | None:
-    """A subtype the table does not list ("危险化学品道路运输事故") goes to the known type whose
-    core it contains ("危险化学品"); the longest core wins."""
-    best: tuple[int, str] | None = None
-    for name in taxonomy.incident_types.entries:
-        core = _GENERIC_TAIL.sub("", name)
-        if len(core) >= 2 and core in surface and (best is None or len(core) > best[0]):
-            best = (len(core), name)
-    return best[1] if best else None
+    """(surface, canonical) of the first incident type named in `text`."""
+    found = find_incidents(text, taxonomy)
+    return found[0] if found else None
 
 
 def _split_lead_clause(clause: str) -> tuple[str, str]:
-    """Org phrase of a 牵头 clause, split into (leaders, co-operators after 会同)."""
+    """Org phrase of a 牵头 clause as (leaders, others)."""
     before, _, after = clause.partition("牵头")
     phrase = before
     if not _orgs_like(before) and after:
         # "牵头单位：区应急管理局" / "牵头单位为区应急管理局"
         phrase = re.sub(r"^(?:单位|部门)?(?:[:：为是])?", "", after)
     phrase = re.sub(r"(?:负责|共同|具体|统一)+$", "", phrase)
-    if "会同" in phrase:
-        lead, _, co = phrase.partition("会同")
-        return lead, co
-    return phrase, ""
+    return phrase.replace("会同", "、"), ""  # "A会同B、C牵头": all of them lead together
 
 
 def _orgs_like(text: str) -> bool:
@@ -122,13 +108,13 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
     if "牵头" not in sentence:
         return None
     body = strip_number(sentence)
-    incident = None
+    incident: list[tuple[str, str]] | None = None
     colon = re.search(r"[：:]", body[:40])
     head, rest = (body[:colon.start()], body[colon.end():]) if colon else (None, None)
     if head and "牵头" not in head:
         if _WORK_GROUP.search(head):
             return None  # "抢险救援组：区消防救援局牵头" names a working group's lead
-        incident = _incident(head, taxonomy)
+        incident = find_incidents(head, taxonomy) or None
         body = rest
     clauses = [c for c in re.split(r"[，,；;]", body) if c.strip()]
     lead: list[str] = []
@@ -138,31 +124,37 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
             target = clause
             if incident is None and n > 0 and not lead:
                 # "危险化学品道路运输事故，由区应急管理局……牵头": the subject precedes the clause.
-                incident = _incident("，".join(clauses[:n]), taxonomy)
+                incident = find_incidents("，".join(clauses[:n]), taxonomy) or None
             if incident is None:
                 # "X事故由A牵头" / "A牵头负责X事故处置": the incident sits beside the orgs.
                 m = re.search(r"由", clause)
                 if m and m.start() > 0:
-                    incident = _incident(clause[:m.start()], taxonomy)
+                    incident = find_incidents(clause[:m.start()], taxonomy) or None
                     target = clause[m.start():]
                 else:
                     before, _, after = clause.partition("牵头")
-                    incident = _incident(after, taxonomy) or _incident(before, taxonomy)
+                    incident = (find_incidents(after, taxonomy)
+                                or find_incidents(before, taxonomy) or None)
                     if incident:
-                        target = clause.replace(incident[0], "")
+                        target = clause.replace(incident[0][0], "")
             leaders, co = _split_lead_clause(target)
             lead += [o for o in _orgs(leaders, taxonomy) if o not in lead]
             support += [o for o in _orgs(co, taxonomy) if o not in support]
+            tail = target.partition("牵头")[2]
+            verb = _SUPPORT_VERB.search(tail)
+            if verb:  # "由区发展改革委牵头、供电公司配合处置"
+                support += [o for o in _orgs(tail[:verb.start()], taxonomy)
+                            if o not in support and o not in lead]
         elif _SUPPORT_VERB.search(clause):
             m = _SUPPORT_VERB.search(clause)
             phrase = clause[:m.start()] if m.start() > 0 else clause[m.end():]
             phrase = re.sub(r"^(?:单位|部门)?[:：为]?", "", phrase)
             support += [o for o in _orgs(phrase, taxonomy) if o not in support and o not in lead]
-    if incident is None:
-        incident = context_incident
-    if not lead or incident is None:
+    if incident is None and context_incident is not None:
+        incident = [context_incident]
+    if not lead or not incident:
         return None
-    return UnitStatement(incident_surface=incident[0], incident=incident[1], lead=lead,
+    return UnitStatement(incidents=incident, lead=lead,
                          support=[s for s in support if s not in lead], quote=sentence)
 
 
@@ -182,13 +174,12 @@ def _table_statements(rows: list[Block], taxonomy: Taxonomy) -> list[UnitStateme
         inc_cell = next((c for h, c in col.items() if re.search(r"事件|事故|类型|类别|险情", h)), "")
         lead_cell = next((c for h, c in col.items() if "牵头" in h), "")
         sup_cell = next((c for h, c in col.items() if _SUPPORT_VERB.search(h)), "")
-        incident = _incident(inc_cell, taxonomy) if inc_cell else None
-        if incident is None and inc_cell:
-            incident = (inc_cell, inc_cell)
+        incidents = find_incidents(inc_cell, taxonomy) if inc_cell else []
+        if not incidents and inc_cell:
+            incidents = [(inc_cell, inc_cell)]
         lead = _orgs(lead_cell, taxonomy)
-        if incident and lead:
-            out.append(UnitStatement(incident_surface=incident[0], incident=incident[1],
-                                     lead=lead, support=[s for s in _orgs(sup_cell, taxonomy)
+        if incidents and lead:
+            out.append(UnitStatement(incidents=incidents, lead=lead, support=[s for s in _orgs(sup_cell, taxonomy)
                                                          if s not in lead], quote=row.text))
     return out
 
@@ -246,19 +237,17 @@ class PlanExtractor:
                     if st:
                         statements.append(st)
             for st in statements:
-                if taxonomy.incident_types.entries and st.incident not in taxonomy.incident_types.entries:
-                    out.warnings.append(f"{section.path}: 事件类型“{st.incident}”不在分类表中")
-                inc = incident_node(st.incident)
                 p = prov(section, strip_number(st.quote))
-                covered.setdefault(st.incident, p)
-                for name in st.lead:
-                    out.relationships.append(Relationship(
-                        type="LEADS", start=org_node(name), end=inc, provenance=p,
-                        props={"surface": st.incident_surface}))
-                for name in st.support:
-                    out.relationships.append(Relationship(
-                        type="SUPPORTS", start=org_node(name), end=inc, provenance=p,
-                        props={"surface": st.incident_surface}))
+                for surface, incident in st.incidents:
+                    if taxonomy.incident_types.entries and incident not in taxonomy.incident_types.entries:
+                        out.warnings.append(f"{section.path}: 事件类型“{incident}”不在分类表中")
+                    inc = incident_node(incident)
+                    covered.setdefault(incident, p)
+                    for rel, names in (("LEADS", st.lead), ("SUPPORTS", st.support)):
+                        for name in names:
+                            out.relationships.append(Relationship(
+                                type=rel, start=org_node(name), end=inc, provenance=p,
+                                props={"surface": surface}))
         for name, p in covered.items():
             out.relationships.append(Relationship(type="COVERS", start=plan_ref,
                                                   end=incident_node(name), provenance=p))

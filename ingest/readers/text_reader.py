@@ -10,6 +10,7 @@ from pathlib import Path
 from ingest.document import Block, RawDocument, ReadError
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -57,7 +58,13 @@ class TextReader:
             if not stripped or stripped.startswith("<!--"):
                 continue
             m = _MD_HEADING.match(stripped) if is_md or stripped.startswith("#") else None
-            if m:
+            if _MD_TABLE_RULE.match(stripped):
+                continue
+            if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+                cells = [c.strip() for c in stripped[1:-1].split("|")]
+                blocks.append(Block(text=stripped, kind="table_row", cells=cells,
+                                    position=f"第{i}行"))
+            elif m:
                 blocks.append(Block(text=m.group(2).strip(), kind="heading",
                                     heading_level=len(m.group(1)), position=f"第{i}行"))
             else:
