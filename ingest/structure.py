@@ -24,6 +24,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dotted", re.compile(rf"^(?P<num>\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．{_UNIT_AFTER}])[、．.]?[\s　]*")),
     ("arabic", re.compile(rf"^(?P<num>\d{{1,2}})(?:[.．](?![\d])|、)\s*")),
     ("arabic_paren", re.compile(r"^(?P<num>[（(]\d{1,2}[)）])\s*")),
+    # "1 总则": a bare number and a short title, common at the top level of plans.
+    ("arabic_space", re.compile(
+        rf"^(?P<num>\d{{1,2}})[\s　]+(?=[^\s{_UNIT_AFTER}][^。；，：:;,]{{0,19}}$)")),
     ("circled", re.compile(r"^(?P<num>[①-⑳])\s*")),
 ]
 

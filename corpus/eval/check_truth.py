@@ -64,8 +64,17 @@ class Units:
         self.encoding = None
         self.units: list[str] = []
         self.row_of: dict[str, list[str]] = {}  # cell text -> texts of rows containing it
-        if path.suffix == ".docx":
+        suffix = path.suffix.lower()
+        if suffix == ".docx":
             self._read_docx()
+        elif suffix == ".pdf":
+            self._read_pdf()
+        elif suffix in (".html", ".htm"):
+            self._read_html()
+        elif suffix == ".xlsx":
+            self._read_xlsx()
+        elif suffix == ".csv":
+            self._read_csv()
         else:
             text, self.encoding = decode_text(path.read_bytes())
             self.units = [ln for ln in text.replace("\r\n", "\n").split("\n")]
@@ -82,6 +91,49 @@ class Units:
                 for c in cells:
                     self.units.append(c)
                     self.row_of.setdefault(c, []).append(row_text)
+
+    def _add_row(self, cells: list[str]) -> None:
+        row_text = "\t".join(cells)
+        for c in cells:
+            self.units.append(c)
+            self.row_of.setdefault(c, []).append(row_text)
+
+    def _read_pdf(self) -> None:
+        """PDF lines wrap mid-sentence: the text layer is joined into one unit, lines removed."""
+        import pypdf
+
+        reader = pypdf.PdfReader(str(self.path))
+        text = "".join(page.extract_text() or "" for page in reader.pages)
+        self.units = ["".join(text.split("\n"))]
+
+    def _read_html(self) -> None:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(self.path.read_bytes(), "html.parser")
+        for el in soup.find_all(["h1", "h2", "h3", "p", "div", "span", "title"]):
+            if el.name in ("div", "span") and el.find(["p", "div", "table"]):
+                continue
+            t = el.get_text(strip=True)
+            if t:
+                self.units.append(t)
+        for tr in soup.find_all("tr"):
+            self._add_row([td.get_text(strip=True) for td in tr.find_all(["td", "th"])])
+
+    def _read_xlsx(self) -> None:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(str(self.path), read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            self.units.append(ws.title)
+            for row in ws.iter_rows(values_only=True):
+                cells = ["" if v is None else str(v) for v in row]
+                if any(cells):
+                    self._add_row(cells)
+
+    def _read_csv(self) -> None:
+        text, self.encoding = decode_text(self.path.read_bytes())
+        for row in csv.reader(text.splitlines()):
+            self._add_row(row)
 
     def find(self, evidence: str) -> list[str]:
         return [u for u in self.units if evidence in u]

@@ -64,6 +64,9 @@ def test_mixed_width_plan_numbering_nests_by_first_appearance():
     ("（十一）其他事项。", "（十一）"),
     ("1、信息报告", "1"),
     ("3.2.1 先期处置", "3.2.1"),
+    ("1 总则", "1"),
+    ("5　应急响应", "5"),
+    ("2 人以上死亡的，启动三级响应。", None),
 ])
 def test_numbering_recognition(line, expected):
     hit = match_number(line)
