@@ -5,9 +5,13 @@ from pathlib import Path
 
 from ingest.document import RawDocument, ReadError, Reader
 from ingest.readers.docx_reader import DocxReader
+from ingest.readers.html_reader import HtmlReader
+from ingest.readers.pdf_reader import PdfReader
+from ingest.readers.table_reader import CsvReader, XlsxReader
 from ingest.readers.text_reader import TextReader
 
-READERS: tuple[Reader, ...] = (TextReader(), DocxReader())
+READERS: tuple[Reader, ...] = (TextReader(), DocxReader(), PdfReader(), HtmlReader(),
+                               XlsxReader(), CsvReader())
 
 
 def supported_suffixes() -> set[str]:
