@@ -5,10 +5,12 @@ Written in the openCypher subset that both ArcadeDB (Bolt) and Neo4j 5 run.
 from __future__ import annotations
 
 QUERIES: dict[str, str] = {
-    # All documents, for listings and the CLI summary.
+    # All documents, for listings and the CLI summary. Stubs (documents only referred to,
+    # not ingested) have no doc_id and are left out.
     "documents": (
-        "MATCH (d:Document) RETURN d.doc_id AS doc_id, d.title AS title, d.kind AS kind, "
-        "d.version AS version, d.source_path AS source_path ORDER BY d.doc_id"
+        "MATCH (d:Document) WHERE d.doc_id IS NOT NULL "
+        "RETURN d.doc_id AS doc_id, d.title AS title, d.kind AS kind, d.version AS version, "
+        "d.source_path AS source_path ORDER BY d.doc_id"
     ),
     # Every section with its text, for building the vector and lexical indexes.
     "sections": (
@@ -33,6 +35,13 @@ QUERIES: dict[str, str] = {
         "MATCH (p:Document)-[r:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "
         "RETURN p.doc_id AS doc_id, p.title AS title, i.key AS incident, r.section AS section, "
         "r.quote AS quote"
+    ),
+    # Every fact one document contributed, with its provenance (browsing, tests).
+    "document_facts": (
+        "MATCH (a)-[r]->(b) WHERE r.doc_id = $doc_id "
+        "RETURN a.key AS subject, type(r) AS relation, b.key AS object, r.doc_id AS doc_id, "
+        "r.section_id AS section_id, r.section AS section, r.quote AS quote "
+        "ORDER BY relation, subject, object, section_id"
     ),
 }
 
