@@ -131,14 +131,15 @@ def remove_contribution(tx: ManagedTransaction, doc_id: str) -> bool:
                     ends[base].add(key)
     # 2. Its owned nodes: gone, or stubs while another document still points at them.
     for label in sorted(OWNED_LABELS):
-        tx.run(f"MATCH (n:{label}) WHERE n.doc_id = $doc AND NOT (n)--() DELETE n",
-               doc=doc_id).consume()
+        tx.run(f"MATCH (n:{label}) WHERE n.doc_id = $doc "
+               "AND NOT EXISTS { (n)--() } DELETE n", doc=doc_id).consume()
         tx.run(f"MATCH (n:{label}) WHERE n.doc_id = $doc SET n = {{key: n.key, stub: true}}",
                doc=doc_id).consume()
     # 3. Shared nodes and stubs it touched that nothing touches any more.
     for label, keys in sorted(ends.items()):
         tx.run(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-               "WHERE n.doc_id IS NULL AND NOT (n)--() DELETE n", keys=sorted(keys)).consume()
+               "WHERE n.doc_id IS NULL AND NOT EXISTS { (n)--() } DELETE n",
+               keys=sorted(keys)).consume()
     return existed
 
 
@@ -180,11 +181,30 @@ def _write_owned(tx: ManagedTransaction, label: str, extras: tuple[str, ...],
     if claim:
         tx.run(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n = row.props",
                rows=claim).consume()
-        for row in claim:  # rare: a stub whose document labels differ; one label per statement
-            have = set(found[row["key"]]["labels"]) - {label}
-            for x in sorted(have - set(extras)):
-                tx.run(f"MATCH (n:{label} {{key: $key}}) REMOVE n:{_label(x)}",
-                       key=row["key"]).consume()
-            for x in sorted(set(extras) - have):
-                tx.run(f"MATCH (n:{label} {{key: $key}}) SET n:{x}", key=row["key"]).consume()
+        for row in claim:  # rare: a stub whose document kind changed
+            if set(found[row["key"]]["labels"]) != {label, *extras}:
+                _recreate(tx, label, extras, row)
     return len(new) + len(claim)
+
+
+def _recreate(tx: ManagedTransaction, label: str, extras: tuple[str, ...],
+              row: dict[str, Any]) -> None:
+    """Give a node a different label set by re-creating it with its relationships.
+
+    ArcadeDB allows one label change per node per transaction (a second one fails with a
+    duplicated key on the node's own key), and a kind change needs a REMOVE and a SET.
+    """
+    rels = tx.run(
+        f"MATCH (n:{label} {{key: $key}})-[r]-(m) "
+        "RETURN type(r) AS type, startNode(r) = n AS out, labels(m) AS labels, m.key AS other, "
+        "properties(r) AS props", key=row["key"]).data()
+    tx.run(f"MATCH (n:{label} {{key: $key}}) DETACH DELETE n", key=row["key"]).consume()
+    labels = ":".join((label, *extras))
+    tx.run(f"CREATE (n:{labels}) SET n = $props", props=row["props"]).consume()
+    for r in rels:
+        other = next(x for x in r["labels"] if x in NODE_LABELS)
+        start, end = (label, other) if r["out"] else (other, label)
+        s, e = (row["key"], r["other"]) if r["out"] else (r["other"], row["key"])
+        tx.run(f"MATCH (a:{_label(start)} {{key: $s}}) MATCH (b:{_label(end)} {{key: $e}}) "
+               f"CREATE (a)-[r:{_rel_type(r['type'])}]->(b) SET r = $props",
+               s=s, e=e, props=r["props"]).consume()

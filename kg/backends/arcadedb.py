@@ -12,9 +12,10 @@ uniqueness constraint on `Document.key` covers it); `CREATE CONSTRAINT ... IF NO
   (`Document~Plan`, ...) are created here by writing and deleting a placeholder node.
 
 Quirks the writer works around (see kg/bolt_store.py):
-- `REMOVE n:A:B` or `REMOVE n:A, n:B` in one clause fails; one label per statement works.
-- Changing labels gives the node a new elementId (edges are kept): never hold element ids
-  across a label change.
+- A node's labels can change once per transaction: `SET n:B` or `REMOVE n:A` alone works
+  (the node gets a new elementId, edges are kept), but a second change to the same node in
+  the same transaction (`REMOVE n:A SET n:B`, `REMOVE n:A:B`) fails with a duplicated key on
+  the node's own key. The writer re-creates a node whose kind changes instead.
 - Concurrent MERGEs of the same new key fail one transaction with a duplicated-key
   ConstraintError instead of waiting; the writer retries that.
 """

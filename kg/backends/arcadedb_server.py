@@ -310,6 +310,8 @@ def _detach() -> None:
 def serve(data_dir: Path, heap: str, database: str) -> None:
     """Run the server until SIGTERM/SIGINT, then shut it down cleanly and exit."""
     d = data_dir.resolve() / "arcadedb"
+    d.mkdir(parents=True, exist_ok=True)
+    _ensure_password(d)  # normally done by ensure_server; here for a server run by hand
     stop = threading.Event()
     me = os.getpid()
     _write_private(d / STATE_FILE, json.dumps({"pid": me, "status": "starting"}))
@@ -326,7 +328,7 @@ def serve(data_dir: Path, heap: str, database: str) -> None:
     server = None
     code = 0
     try:
-        password = (d / PASSWORD_FILE).read_text("utf-8").strip()
+        password = _ensure_password(d)
         for attempt in range(5):  # a free port can be taken between probing and binding
             http_port, bolt_port = _free_ports(2)
             server = create_server(root_path=str(d), root_password=password, config={
@@ -345,7 +347,7 @@ def serve(data_dir: Path, heap: str, database: str) -> None:
             "pid": me, "status": "ready", "bolt_port": bolt_port, "http_port": http_port,
             "user": USER, "password": password, "database": database,
             "started_at": time.time()}))
-        print(f"yingji: ArcadeDB ready, bolt 127.0.0.1:{bolt_port}, http 127.0.0.1:{http_port}",
+        print(f"\nyingji: ArcadeDB ready, bolt 127.0.0.1:{bolt_port}, http 127.0.0.1:{http_port}",
               flush=True)
         while not stop.wait(0.5):
             pass

@@ -82,6 +82,9 @@ def doc_ids(store: GraphStore) -> set[str]:
 
 
 class WriteReadTests:
+    def test_implements_the_protocol(self, store: GraphStore) -> None:
+        assert isinstance(store, GraphStore)
+
     def test_write_and_read_back(self, store: GraphStore) -> None:
         d, org, inc = uid("doc"), uid("区应急管理局"), uid("燃气泄漏")
         before = store.counts()
@@ -178,13 +181,26 @@ class CrossDocumentTests:
         assert general not in doc_ids(store)  # only a stub
         assert store.document_version(general) is None
 
+        stub = delta(store.counts(), before)
+        assert stub["Document"] == 2 and stub["Plan"] == 1  # the stub has no kind label yet
+
         store.write_document(plan_batch(general, leads=uid("org"), incident=uid("inc")))
+        assert delta(store.counts(), before)["Plan"] == 2  # the stub was claimed, relabelled
         store.write_document(plan_batch(general, leads=uid("org"), incident=uid("inc"),
                                         version="v2"))
         assert general in doc_ids(store)
+        assert delta(store.counts(), before)["Document"] == 2
         refs = [f for f in store.query("document_facts", doc_id=special)
                 if f["relation"] == "REFERS_TO"]
         assert [(f["subject"], f["object"]) for f in refs] == [(special, general)]
+
+        # Reclassified while another document points at it: labels follow the kind.
+        regulation = plan_batch(general, leads=uid("org"), incident=uid("inc"), version="v3")
+        regulation.document.kind = "regulation"
+        regulation.nodes[0].extra_labels = ["Regulation"]
+        store.write_document(regulation)
+        now = delta(store.counts(), before)
+        assert (now["Plan"], now["Regulation"]) == (1, 1)
 
         store.delete_document(general)  # the other plan still refers to it: back to a stub
         assert general not in doc_ids(store)
