@@ -21,7 +21,7 @@ from kg.model import GraphBatch
 from kg.store import WriteResult
 
 T = TypeVar("T")
-WRITE_ATTEMPTS = 4
+WRITE_ATTEMPTS = 8
 
 
 def _is_merge_race(error: Exception) -> bool:
@@ -101,7 +101,11 @@ class BoltGraphStore:
     def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                with self._driver.session(database=self._database) as session:
+                # Same bookmarks as execute_query: a read after a write sees it, even when a
+                # Neo4j cluster routes the read to another member.
+                with self._driver.session(
+                        database=self._database,
+                        bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
                     return session.execute_write(work)
             except ConstraintError as e:
                 if attempt == WRITE_ATTEMPTS - 1 or not _is_merge_race(e):

@@ -348,11 +348,13 @@ class SchemaAndConcurrencyTests:
 
     def test_concurrent_writers_sharing_new_nodes(self, store: GraphStore) -> None:
         org, inc = uid("并发单位"), uid("并发事件")
-        docs = [uid("doc") for _ in range(4)]
+        docs = [uid("doc") for _ in range(6)]
         errors: list[BaseException] = []
+        start = threading.Barrier(len(docs))
 
         def write(d: str) -> None:
             try:
+                start.wait(timeout=30)
                 store.write_document(plan_batch(d, leads=org, incident=inc))
             except BaseException as e:  # reported below
                 errors.append(e)
