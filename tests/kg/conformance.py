@@ -364,7 +364,7 @@ class SchemaAndConcurrencyTests:
             t.start()
         for t in threads:
             t.join()
-        assert errors == [], [f"{type(e).__name__} {getattr(e, 'code', '')} {e}"[:400] for e in errors]
+        assert errors == [], [f"{type(e).__name__}: {e}"[:400] for e in errors]
         units = store.query("units_for_incidents", incidents=[inc])
         assert sorted(u["doc_id"] for u in units) == sorted(docs)
         for d in docs:
