@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import unicodedata
 from collections import Counter
@@ -350,12 +351,161 @@ def coverage(lead_rows: list[dict]) -> None:
                 print(f"{rel}: {line[:90]}")
 
 
+# ------------------------------------------------------------------ expert library (area "experts")
+def check_experts(incidents: dict, orgs: dict) -> str:
+    """taxonomy/fields.csv, taxonomy/hazards.csv, src/experts/experts.csv, the generated roster and
+    eval/parts/experts.*: canonical names, unambiguous taxonomy, every roster field resolvable, every
+    hazard covered by some field except the planted hazard_without_expert ones, planted orphan
+    incident types not covered by any plan, `expert` answers naming only in-library experts."""
+    sys.path.insert(0, str(CORPUS / "builders"))
+    try:
+        import _experts_common as xc
+    finally:
+        sys.path.remove(str(CORPUS / "builders"))
+    for path, header in ((xc.FIELDS, ["name", "aliases", "incident_types", "hazards"]),
+                         (xc.HAZARDS, ["name", "aliases", "incident_types"])):
+        if not path.is_file():
+            err(f"{path.name}: missing")
+            return ""
+        with path.open(encoding="utf-8", newline="") as f:
+            if csv.DictReader(f).fieldnames != header:
+                err(f"{path.name}: header must be {','.join(header)}")
+    fields = xc.load_fields()
+    hazards = {r["name"].strip(): {"aliases": split_list(r["aliases"]),
+                                   "incident_types": split_list(r["incident_types"])}
+               for r in xc.read_csv(xc.HAZARDS)}
+    _check_unambiguous("fields.csv", {n: f["aliases"] for n, f in fields.items()})
+    _check_unambiguous("hazards.csv", {n: h["aliases"] for n, h in hazards.items()})
+    # a field or hazard surface form must not also be an incident type or organisation name/alias
+    other: dict[str, str] = {}
+    for n, r in incidents.items():
+        for a in [n] + r["aliases"]:
+            other[a] = f"incident type {n}"
+    for n, r in orgs.items():
+        for a in [n] + r["aliases"] + r["former_names"]:
+            other[a] = f"organisation {n}"
+    seen_forms: dict[str, str] = {}
+    for kind, table in (("field", fields), ("hazard", hazards)):
+        for n, r in table.items():
+            for a in [n] + r["aliases"]:
+                if a in other:
+                    err(f"{kind} {n}: '{a}' is also {other[a]}")
+                if a in seen_forms and seen_forms[a] != f"{kind} {n}":
+                    err(f"{kind} {n}: '{a}' is also {seen_forms[a]}")
+                seen_forms[a] = f"{kind} {n}"
+    for n, r in list(fields.items()) + list(hazards.items()):
+        for t in r["incident_types"]:
+            if t not in incidents:
+                err(f"fields/hazards: {n} names unknown incident type {t}")
+    for n, f in fields.items():
+        for h in f["hazards"]:
+            if h not in hazards:
+                err(f"fields.csv: {n} names unknown hazard {h}")
+
+    # roster source
+    roster = xc.load_roster()
+    lookup = xc.field_lookup(fields)
+    in_library: dict[str, set[str]] = {f: set() for f in fields}
+    status_of = {}
+    for col in ("编号", "姓名"):
+        for k, n in Counter(r[col] for r in roster).items():
+            if n > 1:
+                err(f"experts.csv: duplicate {col} {k}")
+    for r in roster:
+        who = f"experts.csv: {r['编号']} {r['姓名']}"
+        status_of[r["姓名"]] = r["状态"]
+        if r["状态"] not in xc.STATUSES:
+            err(f"{who}: invalid 状态 {r['状态']}")
+        if r["所在区域"] not in xc.REGIONS:
+            err(f"{who}: invalid 所在区域 {r['所在区域']}")
+        if r["专家组"] not in xc.GROUPS:
+            err(f"{who}: invalid 专家组 {r['专家组']}")
+        names, unknown = xc.normalise_fields(r["专业领域"], lookup)
+        if unknown or not names:
+            err(f"{who}: 专业领域 not in fields.csv: {unknown or r['专业领域']}")
+        for phone in [p for p in re.split(r"[；;]", r["手机"]) if p.strip()] + ([r["办公电话"]] if r["办公电话"] else []):
+            if "5555" not in phone.replace("-", "")[3:8]:
+                err(f"{who}: phone {phone} is not in the fictional 5555 exchange")
+        if r["状态"] == "退出" and (r["手机"] or r["办公电话"]):
+            err(f"{who}: withdrawn expert still has phone numbers")
+        if r["状态"] == "在库":
+            for f in names:
+                in_library[f].add(r["姓名"])
+    for f, people in in_library.items():
+        if not people:
+            err(f"fields.csv: field {f} has no in-library expert")
+
+    # planted issues of this area
+    issues_path = CORPUS / "eval" / "parts" / "experts.issues.json"
+    issues = json.loads(issues_path.read_text(encoding="utf-8")) if issues_path.is_file() else []
+    for i in issues:
+        if not (len(i["documents"]) == len(i["sections"]) == len(i["quotes"])):
+            err(f"{i['id']}: documents, sections and quotes differ in length")
+        for doc, quote in zip(i["documents"], i["quotes"]):
+            path = CORPUS / doc
+            u = units_for(doc)
+            raw = decode_text(path.read_bytes())[0] if path.suffix in (".csv", ".txt", ".md") else ""
+            if u is None or not (u.find(quote) or quote in raw):
+                err(f"{i['id']}: quote not found verbatim in {doc}: {quote[:40]}…")
+    planted_hazards = set()
+    for i in issues:
+        if i["kind"] == "hazard_without_expert":
+            planted_hazards |= {q.split(",", 1)[0] for d, q in zip(i["documents"], i["quotes"])
+                                if d == "taxonomy/hazards.csv"}
+
+    # hazard coverage: a field covers a hazard directly or through an incident type (or its ancestors)
+    def ancestors(t: str) -> set[str]:
+        out = set()
+        while t and t in incidents and t not in out:
+            out.add(t)
+            t = incidents[t]["parent"]
+        return out
+
+    for h, r in hazards.items():
+        types = set().union(*[ancestors(t) for t in r["incident_types"]]) if r["incident_types"] else set()
+        covered = [f for f, spec in fields.items()
+                   if h in spec["hazards"] or types & set(spec["incident_types"])]
+        covered = [f for f in covered if in_library[f]]
+        if h in planted_hazards and covered:
+            err(f"hazards.csv: planted hazard_without_expert {h} is covered by {covered}")
+        if h not in planted_hazards and not covered:
+            err(f"hazards.csv: hazard {h} has no in-library expert (not a planted issue)")
+
+    # planted orphan incident types: no plan mentions the type or any alias
+    for i in issues:
+        if i["kind"] != "orphan_incident_type":
+            continue
+        for d, q in zip(i["documents"], i["quotes"]):
+            if d != "taxonomy/incident_types.csv":
+                continue
+            t = q.split(",", 1)[0]
+            forms = [t] + incidents.get(t, {}).get("aliases", [])
+            if t not in incidents:
+                err(f"{i['id']}: {t} is not in incident_types.csv")
+            for p in sorted((CORPUS / "plans").iterdir()):
+                u = units_for(f"plans/{p.name}")
+                if u and any(f in u.full_text() for f in forms):
+                    err(f"{i['id']}: orphan incident type {t} is mentioned in plans/{p.name}")
+
+    # `expert` questions on the roster must accept only in-library experts
+    everyone = set(status_of)
+    qa_path = CORPUS / "eval" / "parts" / "experts.qa.jsonl"
+    for r in read_jsonl(qa_path) if qa_path.is_file() else []:
+        if r.get("type") == "expert" and r.get("source_file", "").startswith("experts/"):
+            for a in r["accept"]:
+                if a in everyone and status_of[a] != "在库":
+                    err(f"{qa_path.name} {r['id']}: accepts {a}, who is {status_of[a]}")
+    return (f"experts: {len(fields)} fields, {len(hazards)} hazards, {len(roster)} experts "
+            f"({sum(1 for r in roster if r['状态'] == '在库')} in library), {len(issues)} planted issues")
+
+
 def main(argv: list[str]) -> int:
     incidents = load_incident_types()
     orgs = load_organizations()
     check_plans()
     lead_rows = check_lead_units(incidents, orgs)
     qa_rows = check_dev_qa()
+    experts_summary = check_experts(incidents, orgs)
     if "--coverage" in argv:
         coverage(lead_rows)
     by_file = Counter(r.get("file") for r in lead_rows)
@@ -363,6 +513,8 @@ def main(argv: list[str]) -> int:
     print(f"taxonomy: {len(incidents)} incident types, {len(orgs)} organizations")
     print(f"lead_units.jsonl: {len(lead_rows)} statements " + ", ".join(f"{k}={v}" for k, v in sorted(by_file.items())))
     print(f"dev_qa.jsonl: {len(qa_rows)} questions " + ", ".join(f"{k}={v}" for k, v in sorted(by_type.items())))
+    if experts_summary:
+        print(experts_summary)
     if errors:
         print(f"\nFAILED: {len(errors)} problem(s)")
         for e in errors:
