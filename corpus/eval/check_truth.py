@@ -499,6 +499,82 @@ def check_experts(incidents: dict, orgs: dict) -> str:
             f"({sum(1 for r in roster if r['状态'] == '在库')} in library), {len(issues)} planted issues")
 
 
+# ------------------------------------------------------------------ special plans, area "special_a"
+SPECIAL_A_PLANS = ("plans/construction_plan.pdf", "plans/road_traffic_plan.html",
+                   "plans/fire_plan.docx", "plans/special_equipment_plan.txt")
+ISSUE_KINDS = {
+    "lead_conflict", "grading_conflict", "response_level_gap", "duty_missing_in_list",
+    "list_duty_without_plan", "outdated_name", "superseded_regulation", "nonexistent_article",
+    "dangling_plan_reference", "orphan_incident_type", "hazard_without_expert",
+}
+
+
+def check_special_a() -> str:
+    """The four special plans of area special_a and eval/parts/special_a.*: formats (the special-
+    equipment plan is GB18030 with CRLF), lead-unit rows only for these plans, QA ids prefixed,
+    planted issues with a known kind, each quote verbatim in its document and inside the section
+    path that corpus/eval/sections.py prints for it."""
+    parts = CORPUS / "eval" / "parts"
+    if not (parts / "special_a.issues.json").is_file():
+        return ""
+    for rel in SPECIAL_A_PLANS:
+        if not (CORPUS / rel).is_file():
+            err(f"special_a: {rel} missing (run corpus/build.py)")
+            return ""
+    raw = (CORPUS / "plans/special_equipment_plan.txt").read_bytes()
+    if b"\r\n" not in raw or raw.replace(b"\r\n", b"").count(b"\n"):
+        err("special_a: plans/special_equipment_plan.txt must use CRLF line ends only")
+    if decode_text(raw)[1] != "gb18030":
+        err("special_a: plans/special_equipment_plan.txt must be GB18030")
+    for r in read_jsonl(parts / "special_a.lead_units.jsonl"):
+        if r.get("file") not in SPECIAL_A_PLANS:
+            err(f"special_a.lead_units.jsonl: file {r.get('file')} is not a special_a plan")
+    qa = read_jsonl(parts / "special_a.qa.jsonl")
+    for r in qa:
+        if not str(r.get("id", "")).startswith("special_a-"):
+            err(f"special_a.qa.jsonl: id {r.get('id')} lacks the special_a- prefix")
+        if any(len(_norm(a)) < 2 for a in r.get("accept", [])):
+            err(f"special_a.qa.jsonl {r.get('id')}: accept string too short to be specific")
+    try:  # section paths as the ingest structure parser gives them
+        sys.path.insert(0, str(CORPUS.parent))
+        from ingest.readers import read_document
+        from ingest.structure import parse_sections
+    except ImportError:
+        read_document = parse_sections = None
+    finally:
+        sys.path.remove(str(CORPUS.parent))
+    issues = json.loads((parts / "special_a.issues.json").read_text(encoding="utf-8"))
+    sections_of: dict[str, dict] = {}
+    for i in issues:
+        iid = i.get("id", "?")
+        if not iid.startswith("special_a-"):
+            err(f"special_a.issues.json: id {iid} lacks the special_a- prefix")
+        if i.get("kind") not in ISSUE_KINDS:
+            err(f"special_a.issues.json {iid}: unknown kind {i.get('kind')}")
+        if not i.get("explanation"):
+            err(f"special_a.issues.json {iid}: missing explanation")
+        docs, secs, quotes = i.get("documents", []), i.get("sections", []), i.get("quotes", [])
+        if not docs or not (len(docs) == len(secs) == len(quotes)):
+            err(f"special_a.issues.json {iid}: documents, sections and quotes differ in length")
+            continue
+        for doc, sec, quote in zip(docs, secs, quotes):
+            u = units_for(doc)
+            if u is None or not u.find(quote):
+                err(f"special_a.issues.json {iid}: quote not found verbatim in {doc}: {quote[:40]}…")
+                continue
+            if read_document is None:
+                continue
+            if doc not in sections_of:
+                d = read_document(CORPUS / doc)
+                sections_of[doc] = {s.path: s for s in parse_sections(d.blocks, d.title)}
+            s = sections_of[doc].get(sec)
+            if s is None:
+                err(f"special_a.issues.json {iid}: no section {sec} in {doc}")
+            elif quote not in s.text:
+                err(f"special_a.issues.json {iid}: quote is not in section {sec} of {doc}")
+    return f"special_a: {len(SPECIAL_A_PLANS)} plans, {len(qa)} questions, {len(issues)} planted issues"
+
+
 def main(argv: list[str]) -> int:
     incidents = load_incident_types()
     orgs = load_organizations()
@@ -506,6 +582,7 @@ def main(argv: list[str]) -> int:
     lead_rows = check_lead_units(incidents, orgs)
     qa_rows = check_dev_qa()
     experts_summary = check_experts(incidents, orgs)
+    special_a_summary = check_special_a()
     if "--coverage" in argv:
         coverage(lead_rows)
     by_file = Counter(r.get("file") for r in lead_rows)
@@ -515,6 +592,8 @@ def main(argv: list[str]) -> int:
     print(f"dev_qa.jsonl: {len(qa_rows)} questions " + ", ".join(f"{k}={v}" for k, v in sorted(by_type.items())))
     if experts_summary:
         print(experts_summary)
+    if special_a_summary:
+        print(special_a_summary)
     if errors:
         print(f"\nFAILED: {len(errors)} problem(s)")
         for e in errors:
