@@ -49,7 +49,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for r in report.failed:
         print(f"失败：{r.error}", file=sys.stderr)
     if n == 0:
-        print("没有找到可入库的文件（支持 .txt .md .docx）。", file=sys.stderr)
+        print("没有找到可入库的文件（支持 .txt .md .docx .pdf .html .xlsx .csv）。", file=sys.stderr)
         return EXIT_FAILURES
     return EXIT_FAILURES if failed else EXIT_OK
 
