@@ -575,6 +575,205 @@ def check_special_a() -> str:
     return f"special_a: {len(SPECIAL_A_PLANS)} plans, {len(qa)} questions, {len(issues)} planted issues"
 
 
+DEPT_STREET_PLANS = ("plans/yjj_safety_dept_plan.docx", "plans/wjw_medical_dept_plan.md",
+                      "plans/scjg_food_dept_plan.txt", "plans/fgj_residential_dept_plan.pdf",
+                      "plans/donghu_street_plan.html", "plans/nanyuan_street_plan.txt",
+                      "plans/beitang_town_plan.docx")
+
+
+def check_dept_street() -> str:
+    """Area dept_street (four department plans, three street/town plans) and
+    eval/parts/dept_street.*: output encodings (market-supervision plan UTF-8 with BOM, Nanyuan plan
+    GB18030 with CRLF only), lead-unit rows only for these plans, QA ids prefixed and accept strings
+    not trivially short, planted issues of a known kind whose quotes are verbatim in the document
+    and inside the section path that corpus/eval/sections.py prints."""
+    parts = CORPUS / "eval" / "parts"
+    if not (parts / "dept_street.issues.json").is_file():
+        return ""
+    for rel in DEPT_STREET_PLANS:
+        if not (CORPUS / rel).is_file():
+            err(f"dept_street: {rel} missing (run corpus/build.py)")
+            return ""
+    raw = (CORPUS / "plans/scjg_food_dept_plan.txt").read_bytes()
+    if not raw.startswith(b"\xef\xbb\xbf"):
+        err("dept_street: plans/scjg_food_dept_plan.txt must start with a UTF-8 BOM")
+    raw = (CORPUS / "plans/nanyuan_street_plan.txt").read_bytes()
+    if b"\r\n" not in raw or raw.replace(b"\r\n", b"").count(b"\n"):
+        err("dept_street: plans/nanyuan_street_plan.txt must use CRLF line ends only")
+    if decode_text(raw)[1] != "gb18030":
+        err("dept_street: plans/nanyuan_street_plan.txt must be GB18030")
+    for r in read_jsonl(parts / "dept_street.lead_units.jsonl"):
+        if r.get("file") not in DEPT_STREET_PLANS:
+            err(f"dept_street.lead_units.jsonl: file {r.get('file')} is not a dept_street plan")
+    qa = read_jsonl(parts / "dept_street.qa.jsonl")
+    for r in qa:
+        if not str(r.get("id", "")).startswith("dept_street-"):
+            err(f"dept_street.qa.jsonl: id {r.get('id')} lacks the dept_street- prefix")
+        if any(len(_norm(a)) < 2 for a in r.get("accept", [])):
+            err(f"dept_street.qa.jsonl {r.get('id')}: accept string too short to be specific")
+    try:  # section paths as the ingest structure parser gives them
+        sys.path.insert(0, str(CORPUS.parent))
+        from ingest.readers import read_document
+        from ingest.structure import parse_sections
+    except ImportError:
+        read_document = parse_sections = None
+    finally:
+        sys.path.remove(str(CORPUS.parent))
+    issues = json.loads((parts / "dept_street.issues.json").read_text(encoding="utf-8"))
+    sections_of: dict[str, dict] = {}
+    for i in issues:
+        iid = i.get("id", "?")
+        if not iid.startswith("dept_street-"):
+            err(f"dept_street.issues.json: id {iid} lacks the dept_street- prefix")
+        if i.get("kind") not in ISSUE_KINDS:
+            err(f"dept_street.issues.json {iid}: unknown kind {i.get('kind')}")
+        if not i.get("explanation"):
+            err(f"dept_street.issues.json {iid}: missing explanation")
+        docs, secs, quotes = i.get("documents", []), i.get("sections", []), i.get("quotes", [])
+        if not docs or not (len(docs) == len(secs) == len(quotes)):
+            err(f"dept_street.issues.json {iid}: documents, sections and quotes differ in length")
+            continue
+        for doc, sec, quote in zip(docs, secs, quotes):
+            u = units_for(doc)
+            if u is None or not u.find(quote):
+                err(f"dept_street.issues.json {iid}: quote not found verbatim in {doc}: {quote[:40]}…")
+                continue
+            if read_document is None:
+                continue
+            if doc not in sections_of:
+                d = read_document(CORPUS / doc)
+                sections_of[doc] = {s.path: s for s in parse_sections(d.blocks, d.title)}
+            s = sections_of[doc].get(sec)
+            if s is None:
+                err(f"dept_street.issues.json {iid}: no section {sec} in {doc}")
+            elif quote not in s.text:
+                err(f"dept_street.issues.json {iid}: quote is not in section {sec} of {doc}")
+    return f"dept_street: {len(DEPT_STREET_PLANS)} plans, {len(qa)} questions, {len(issues)} planted issues"
+
+
+# ------------------------------------------------------------------ special plans, area "special_b"
+SPECIAL_B_PLANS = {
+    "plans/underground_space_plan.docx": "src/special_b/underground_space_plan.md",
+    "plans/crowd_crush_plan.md": "src/special_b/crowd_crush_plan.md",
+    "plans/power_outage_plan.pdf": "src/special_b/power_outage_plan.md",
+    "plans/water_supply_drainage_plan.txt": "src/special_b/water_supply_drainage_plan.txt",
+    "plans/production_safety_plan.html": "src/special_b/production_safety_plan.md",
+}
+SPECIAL_B_QA_MIN = {"lead_unit": 12, "support_units": 8, "plan_for_incident": 8, "grading": 6,
+                    "response_level": 6, "resource": 6, "command_structure": 5, "member_duty": 5,
+                    "consistency": 4, "free_text": 1}
+SHARED_REGULATIONS = CORPUS.parent.parent / "shared" / "data" / "regulations"
+
+
+def check_special_b() -> str:
+    """The five special plans of area special_b and eval/parts/special_b.*: each plan present in
+    its format (docx with heading styles and tables, markdown with a pipe table, pdf with a text
+    layer, UTF-8 text with LF and sentences wrapped across lines, government-page html), 3,000–7,000
+    characters of source; lead-unit rows only for these plans; QA ids prefixed, per-type minimums,
+    accept strings specific; planted issues with a known kind, quotes verbatim and inside the printed
+    section path; the dangling plan reference named by no other source; the nonexistent article
+    absent from the regulation text in ../shared/data/regulations (when that directory exists)."""
+    import re
+
+    parts = CORPUS / "eval" / "parts"
+    if not (parts / "special_b.issues.json").is_file():
+        return ""
+    for rel, src in SPECIAL_B_PLANS.items():
+        path = CORPUS / rel
+        if not path.is_file():
+            err(f"special_b: {rel} missing (run corpus/build.py)")
+            return ""
+        body = (CORPUS / src).read_text(encoding="utf-8").split("\n", 1)[1]
+        n = len("".join(body.split()))
+        if not 3000 <= n <= 7000:
+            err(f"special_b: {src} has {n} characters, expected 3,000–7,000")
+    from docx import Document
+
+    doc = Document(str(CORPUS / "plans/underground_space_plan.docx"))
+    if len(doc.tables) < 2:
+        err("special_b: plans/underground_space_plan.docx should hold its duty and grading tables")
+    md = (CORPUS / "plans/crowd_crush_plan.md").read_text(encoding="utf-8")
+    if not any(ln.startswith("| ") and "区公安分局" in ln for ln in md.splitlines()):
+        err("special_b: plans/crowd_crush_plan.md has no lead/support pipe table")
+    if "区发展改革委" not in units_for("plans/power_outage_plan.pdf").full_text():
+        err("special_b: plans/power_outage_plan.pdf has no usable text layer")
+    raw = (CORPUS / "plans/water_supply_drainage_plan.txt").read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw or decode_text(raw)[1] != "utf-8":
+        err("special_b: plans/water_supply_drainage_plan.txt must be UTF-8 without BOM, LF line ends")
+    lines = [ln for ln in raw.decode("utf-8", "replace").split("\n") if ln.strip()]
+    wrapped = sum(1 for a in lines if len(a) > 30 and a[-1] not in "。；：:;！？）》”")
+    if wrapped < 5:
+        err("special_b: plans/water_supply_drainage_plan.txt should wrap sentences across lines")
+    page = (CORPUS / "plans/production_safety_plan.html").read_text(encoding="utf-8")
+    if 'id="zoom"' not in page or "breadcrumb" not in page:
+        err("special_b: plans/production_safety_plan.html is not a government-portal page")
+
+    for r in read_jsonl(parts / "special_b.lead_units.jsonl"):
+        if r.get("file") not in SPECIAL_B_PLANS:
+            err(f"special_b.lead_units.jsonl: file {r.get('file')} is not a special_b plan")
+    qa = read_jsonl(parts / "special_b.qa.jsonl")
+    types = Counter(r.get("type") for r in qa)
+    for t, need in SPECIAL_B_QA_MIN.items():
+        if types[t] < need:
+            err(f"special_b.qa.jsonl: {types[t]} {t} questions, expected at least {need}")
+    for r in qa:
+        if not str(r.get("id", "")).startswith("special_b-"):
+            err(f"special_b.qa.jsonl: id {r.get('id')} lacks the special_b- prefix")
+        if any(len(_norm(a)) < 2 for a in r.get("accept", [])):
+            err(f"special_b.qa.jsonl {r.get('id')}: accept string too short to be specific")
+
+    try:  # section paths as the ingest structure parser gives them
+        sys.path.insert(0, str(CORPUS.parent))
+        from ingest.readers import read_document
+        from ingest.structure import parse_sections
+    except ImportError:
+        read_document = parse_sections = None
+    finally:
+        sys.path.remove(str(CORPUS.parent))
+    issues = json.loads((parts / "special_b.issues.json").read_text(encoding="utf-8"))
+    sections_of: dict[str, dict] = {}
+    sources = [p for p in (CORPUS / "src").rglob("*") if p.is_file() and p.suffix in (".md", ".txt", ".csv", ".json")]
+    for i in issues:
+        iid = i.get("id", "?")
+        if not iid.startswith("special_b-"):
+            err(f"special_b.issues.json: id {iid} lacks the special_b- prefix")
+        if i.get("kind") not in ISSUE_KINDS:
+            err(f"special_b.issues.json {iid}: unknown kind {i.get('kind')}")
+        if not i.get("explanation"):
+            err(f"special_b.issues.json {iid}: missing explanation")
+        docs, secs, quotes = i.get("documents", []), i.get("sections", []), i.get("quotes", [])
+        if not docs or not (len(docs) == len(secs) == len(quotes)):
+            err(f"special_b.issues.json {iid}: documents, sections and quotes differ in length")
+            continue
+        for doc_rel, sec, quote in zip(docs, secs, quotes):
+            u = units_for(doc_rel)
+            if u is None or not u.find(quote):
+                err(f"special_b.issues.json {iid}: quote not found verbatim in {doc_rel}: {quote[:40]}…")
+                continue
+            if read_document is not None:
+                if doc_rel not in sections_of:
+                    d = read_document(CORPUS / doc_rel)
+                    sections_of[doc_rel] = {s.path: s for s in parse_sections(d.blocks, d.title)}
+                s = sections_of[doc_rel].get(sec)
+                if s is None:
+                    err(f"special_b.issues.json {iid}: no section {sec} in {doc_rel}")
+                elif quote not in s.text:
+                    err(f"special_b.issues.json {iid}: quote is not in section {sec} of {doc_rel}")
+            if i.get("kind") == "dangling_plan_reference":
+                own = CORPUS / SPECIAL_B_PLANS.get(doc_rel, doc_rel)
+                for title in re.findall(r"《(示例区[^》]*预案)》", quote):
+                    for p in sources:
+                        if p != own and title in p.read_text(encoding="utf-8", errors="replace"):
+                            err(f"special_b.issues.json {iid}: 《{title}》 is named in {p.relative_to(CORPUS)}")
+            if i.get("kind") == "nonexistent_article" and SHARED_REGULATIONS.is_dir():
+                for title, art in re.findall(r"《([^》]+)》(第[零〇一二三四五六七八九十百]+条)", quote):
+                    for reg in SHARED_REGULATIONS.glob("*.txt"):
+                        text = reg.read_text(encoding="utf-8")
+                        if text.startswith(f"# {title}\n") and re.search(rf"^{art}\s", text, re.M):
+                            err(f"special_b.issues.json {iid}: {title}{art} exists in {reg.name}")
+    return f"special_b: {len(SPECIAL_B_PLANS)} plans, {len(qa)} questions, {len(issues)} planted issues"
+
+
 def main(argv: list[str]) -> int:
     incidents = load_incident_types()
     orgs = load_organizations()
@@ -583,6 +782,8 @@ def main(argv: list[str]) -> int:
     qa_rows = check_dev_qa()
     experts_summary = check_experts(incidents, orgs)
     special_a_summary = check_special_a()
+    special_b_summary = check_special_b()
+    dept_street_summary = check_dept_street()
     if "--coverage" in argv:
         coverage(lead_rows)
     by_file = Counter(r.get("file") for r in lead_rows)
@@ -594,6 +795,10 @@ def main(argv: list[str]) -> int:
         print(experts_summary)
     if special_a_summary:
         print(special_a_summary)
+    if special_b_summary:
+        print(special_b_summary)
+    if dept_street_summary:
+        print(dept_street_summary)
     if errors:
         print(f"\nFAILED: {len(errors)} problem(s)")
         for e in errors:
