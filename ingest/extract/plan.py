@@ -24,7 +24,9 @@ _SUPPORT_VERB = re.compile(r"配合|协助|参与|协同|支持|做好相关")
 _WORK_GROUP = re.compile(r"(?:组|办公室|指挥部|专家组)$")
 _LIST_SPLIT = re.compile(r"[、，,；;和及与]|以及|会同")
 _STRIP_HEAD = re.compile(r"^(?:分别由|并由|均由|另由|由|并|其他|各相关|相关|有关)")
-_NOT_ORG = re.compile(r"报告|同时|^在|按照|根据|组织|开展|做好|及时|立即")
+_NOT_ORG = re.compile(r"报告|同时|^在|按照|根据|组织|开展|做好|及时|立即|适用|原则|下设|[（(][^）)]*$")
+_SELF = re.compile(r"^(?:本局|本委|我局|我委|本单位|本部门|本办|本街道|本镇)$")
+_INLINE_GROUP = re.compile(r"组[（(][^）)]*牵头|组由[^，；。]*牵头")
 _SCOPE = re.compile(r"[（(]([^）)]{1,12})[)）]$")
 _STRIP_TAIL = re.compile(
     r"(?:等(?:相关|有关)?(?:成员)?(?:单位|部门)?|(?:共同|具体|负责|统一)+)$")
@@ -51,10 +53,15 @@ def plan_level(title: str) -> str:
     return "专项"
 
 
-def _org(token: str, taxonomy: Taxonomy) -> str | None:
-    token = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", token.strip(" 　：:。")))
+def _org(token: str, taxonomy: Taxonomy, self_org: str | None = None) -> str | None:
+    token = token.strip(" 　：:。")
+    if "由" in token:  # "一般由区建管委", "按照……的原则由区教育局"
+        token = token.rsplit("由", 1)[1]
+    token = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", token))
     if len(token) < 2:
         return None
+    if _SELF.match(token):
+        return self_org  # a department plan speaking of itself
     canonical = taxonomy.organizations.canonical(token)
     if canonical:
         return canonical
@@ -72,10 +79,10 @@ def _org(token: str, taxonomy: Taxonomy) -> str | None:
     return None
 
 
-def _orgs(phrase: str, taxonomy: Taxonomy) -> list[str]:
+def _orgs(phrase: str, taxonomy: Taxonomy, self_org: str | None = None) -> list[str]:
     out: list[str] = []
     for token in _LIST_SPLIT.split(phrase):
-        name = _org(token, taxonomy)
+        name = _org(token, taxonomy, self_org)
         if name and name not in out:
             out.append(name)
     return out
@@ -103,7 +110,8 @@ def _orgs_like(text: str) -> bool:
 
 
 def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
-                        context_incident: tuple[str, str] | None = None) -> UnitStatement | None:
+                        context_incident: tuple[str, str] | None = None,
+                        self_org: str | None = None) -> UnitStatement | None:
     """Lead/support units in one sentence that says 牵头; None when it assigns no lead."""
     if "牵头" not in sentence:
         return None
@@ -120,6 +128,8 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
     lead: list[str] = []
     support: list[str] = []
     for n, clause in enumerate(clauses):
+        if _INLINE_GROUP.search(clause):
+            continue  # "现场救援组（区消防救援局牵头）": a working group, not the incident lead
         if "牵头" in clause:
             target = clause
             if incident is None and n > 0 and not lead:
@@ -138,18 +148,19 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
                     if incident:
                         target = clause.replace(incident[0][0], "")
             leaders, co = _split_lead_clause(target)
-            lead += [o for o in _orgs(leaders, taxonomy) if o not in lead]
-            support += [o for o in _orgs(co, taxonomy) if o not in support]
+            lead += [o for o in _orgs(leaders, taxonomy, self_org) if o not in lead]
+            support += [o for o in _orgs(co, taxonomy, self_org) if o not in support]
             tail = target.partition("牵头")[2]
             verb = _SUPPORT_VERB.search(tail)
             if verb:  # "由区发展改革委牵头、供电公司配合处置"
-                support += [o for o in _orgs(tail[:verb.start()], taxonomy)
+                support += [o for o in _orgs(tail[:verb.start()], taxonomy, self_org)
                             if o not in support and o not in lead]
         elif _SUPPORT_VERB.search(clause):
             m = _SUPPORT_VERB.search(clause)
             phrase = clause[:m.start()] if m.start() > 0 else clause[m.end():]
             phrase = re.sub(r"^(?:单位|部门)?[:：为]?", "", phrase)
-            support += [o for o in _orgs(phrase, taxonomy) if o not in support and o not in lead]
+            support += [o for o in _orgs(phrase, taxonomy, self_org)
+                        if o not in support and o not in lead]
     if incident is None and context_incident is not None:
         incident = [context_incident]
     if not lead or not incident:
@@ -158,7 +169,9 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
                          support=[s for s in support if s not in lead], quote=sentence)
 
 
-def _table_statements(rows: list[Block], taxonomy: Taxonomy) -> list[UnitStatement]:
+def _table_statements(rows: list[Block], taxonomy: Taxonomy,
+                      context: tuple[str, str] | None = None,
+                      self_org: str | None = None) -> list[UnitStatement]:
     """Tables with a 牵头 column: one statement per row."""
     out: list[UnitStatement] = []
     header: list[str] | None = None
@@ -171,17 +184,40 @@ def _table_statements(rows: list[Block], taxonomy: Taxonomy) -> list[UnitStateme
         if len(cells) != len(header):
             continue
         col = {h: c for h, c in zip(header, cells)}
-        inc_cell = next((c for h, c in col.items() if re.search(r"事件|事故|类型|类别|险情", h)), "")
+        inc_cell = next((c for h, c in col.items()
+                         if re.search(r"事件|事故|类型|类别|险情|情形|场所|灾害", h)), "")
         lead_cell = next((c for h, c in col.items() if "牵头" in h), "")
         sup_cell = next((c for h, c in col.items() if _SUPPORT_VERB.search(h)), "")
-        incidents = find_incidents(inc_cell, taxonomy) if inc_cell else []
-        if not incidents and inc_cell:
-            incidents = [(inc_cell, inc_cell)]
-        lead = _orgs(lead_cell, taxonomy)
+        incidents = _cell_incidents(inc_cell, taxonomy, context) if inc_cell else []
+        lead = _orgs(lead_cell, taxonomy, self_org)
         if incidents and lead:
-            out.append(UnitStatement(incidents=incidents, lead=lead, support=[s for s in _orgs(sup_cell, taxonomy)
-                                                         if s not in lead], quote=row.text))
+            support = [s for s in _orgs(sup_cell, taxonomy, self_org) if s not in lead]
+            out.append(UnitStatement(incidents=incidents, lead=lead, support=support,
+                                     quote=row.text))
     return out
+
+
+def _cell_incidents(cell: str, taxonomy: Taxonomy,
+                    context: tuple[str, str] | None) -> list[tuple[str, str]]:
+    """A row of a plan's table names a kind of place or a subtype ("商圈、商业街、大型商场");
+    read with the plan's own incident type it resolves to a subtype of that type."""
+    found = find_incidents(cell, taxonomy)
+    known = [f for f in found if f[1] in taxonomy.incident_types.entries]
+    if known:
+        return known
+    if context is not None:
+        scoped = find_incidents(f"{cell}{context[1]}", taxonomy)
+        scoped = [f for f in scoped if f[1] == context[1]
+                  or context[1] in taxonomy.incident_ancestors(f[1])]
+        if scoped:
+            return [(cell, c) for _, c in scoped]
+    return found or [(cell, cell)]
+
+
+def plan_owner(title: str, taxonomy: Taxonomy) -> str | None:
+    """The department or town a 部门/街镇 plan belongs to, for "本局" in its text."""
+    hits = taxonomy.organizations.find_all(title)
+    return hits[0][3] if hits else None
 
 
 def title_incident(title: str, taxonomy: Taxonomy) -> tuple[str, str] | None:
@@ -219,6 +255,7 @@ class PlanExtractor:
         covered: dict[str, Provenance] = {}
         head = doc.sections[0]
         ti = title_incident(meta.title, taxonomy)
+        self_org = plan_owner(meta.title, taxonomy)
         if ti:
             covered[ti[1]] = prov(head, meta.title)
 
@@ -228,12 +265,12 @@ class PlanExtractor:
             statements: list[UnitStatement] = []
             rows = [b for b in section.blocks if b.kind == "table_row"]
             if rows:
-                statements += _table_statements(rows, taxonomy)
+                statements += _table_statements(rows, taxonomy, context, self_org)
             for block in section.blocks:
                 if block.kind == "table_row":
                     continue
                 for sent in sentences(block.text):
-                    st = parse_unit_sentence(sent, taxonomy, context)
+                    st = parse_unit_sentence(sent, taxonomy, context, self_org)
                     if st:
                         statements.append(st)
             for st in statements:

@@ -64,6 +64,10 @@ class TextReader:
                 cells = [c.strip() for c in stripped[1:-1].split("|")]
                 blocks.append(Block(text=stripped, kind="table_row", cells=cells,
                                     position=f"第{i}行"))
+            elif stripped.count("\t") >= 2:  # a Word table pasted into text: tab-separated
+                cells = [c.strip() for c in stripped.split("\t")]
+                blocks.append(Block(text=stripped, kind="table_row", cells=cells,
+                                    position=f"第{i}行"))
             elif m:
                 blocks.append(Block(text=m.group(2).strip(), kind="heading",
                                     heading_level=len(m.group(1)), position=f"第{i}行"))
