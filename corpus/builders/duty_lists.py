@@ -272,7 +272,8 @@ def build_csv(u: dict, opts: dict) -> bytes:
         kind = opts["kind"]
         cols = opts.get("columns", COLUMNS[kind])
         if opts.get("title", True):
-            out.append([f"{u['name']}{kind}{SAMPLE_MARK}"] + [""] * (len(cols) - 1))
+            title = opts.get("title_text") or f"{u['name']}{kind}{SAMPLE_MARK}"
+            out.append([title] + [""] * (len(cols) - 1))
         out.append(cols)
         extra = opts.get("extra_columns", {})  # column name -> pattern with {n}
         for no, row in numbered(u["lists"].get(kind, [])):

@@ -9,8 +9,10 @@ Source: corpus/src/regulations/catalogue.csv (UTF-8), one row per law *version*:
   status         现行有效 | 已修订 | 已废止 — as of 2025-03-31 (the latest document date in the corpus)
   superseded_by  "<title>（<version_date>）" of the row that replaced this version; empty if none
                  (or if it was replaced by something that is not a law, e.g. a department plan)
-  source_file    path relative to corpus/ of the full text when the corpus has it (the national
-                 texts live outside the repo: ../shared/data/regulations/...), else empty
+  source_file    the full text when there is one: a path relative to corpus/ for the corpus's own
+                 documents (regulations/...), or for the national texts kept outside the repo
+                 "../shared/data/regulations/..." relative to the repository root (as DESIGN.md
+                 and the tests use it); empty otherwise
 
 Every law or normative document cited with 《…》 in corpus/src/** (plans, lists, regulations) has
 a row; 预案 titles and technical standards are not laws and are not listed. National laws are

@@ -774,6 +774,136 @@ def check_special_b() -> str:
     return f"special_b: {len(SPECIAL_B_PLANS)} plans, {len(qa)} questions, {len(issues)} planted issues"
 
 
+# ------------------------------------------------------------------ duty lists and regulations, area "lists_regs"
+LISTS_REGS_QA_MIN = {"regulation_article": 18, "member_duty": 12, "consistency": 6}
+LISTS_REGS_DOCS = ("regulations/plan_management_measures.docx",
+                   "regulations/material_reserve_measures.pdf",
+                   "regulations/shelter_provisions.txt",
+                   "regulations/work_safety_committee_rules.html")
+# cited titles that are not laws or normative documents (standards, forms)
+NOT_IN_CATALOGUE = ("标准》", "推荐表》", "预案》")
+
+
+def check_lists_regs() -> str:
+    """Area lists_regs: the 四类清单 rendered from src/lists/*.json (every output present, the
+    sample-data marker in each file, the 区房管局 责任清单 free of the duty another area plants as
+    missing, the 区应急管理局 责任清单 free of 地震), the four local normative documents, the law
+    catalogue (vocabulary, superseded_by resolving, every title cited in src/lists and
+    src/regulations catalogued; titles cited elsewhere in src/ but missing are reported, not
+    failed), and eval/parts/lists_regs.*: QA ids, per-type minimums, member_duty answered from a
+    list file, issues with known kinds whose quotes sit verbatim in the printed section path."""
+    import re
+
+    parts = CORPUS / "eval" / "parts"
+    if not (parts / "lists_regs.issues.json").is_file():
+        return ""
+    src = CORPUS / "src" / "lists"
+    outputs: list[str] = []
+    for path in sorted(src.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for o in data.get("outputs", []):
+            outputs.append(o["path"])
+        kinds = set(data.get("lists", {}))
+        if "责任清单" not in kinds:
+            err(f"lists_regs: src/lists/{path.name} has no 责任清单")
+        duty_text = json.dumps(data["lists"].get("责任清单", []), ensure_ascii=False)
+        if data.get("unit") == "区房管局" and ("燃气" in duty_text or "物业" in duty_text):
+            err("lists_regs: the 区房管局 责任清单 must not hold 燃气/物业 duties (planted as missing by dept_street)")
+        if data.get("unit") == "区应急管理局" and "地震" in duty_text:
+            err("lists_regs: the 区应急管理局 责任清单 must keep lacking 地震 (planted duty_missing_in_list)")
+    for rel in outputs + list(LISTS_REGS_DOCS) + ["regulations/catalogue.csv"]:
+        u = units_for(rel)
+        if u is None:
+            err(f"lists_regs: {rel} missing (run corpus/build.py)")
+            continue
+        if rel != "regulations/catalogue.csv" and SAMPLE_MARK not in u.full_text():
+            err(f"lists_regs: {rel} lacks the sample-data marker {SAMPLE_MARK}")
+    # law catalogue
+    with (CORPUS / "regulations" / "catalogue.csv").open(encoding="utf-8", newline="") as f:
+        cat = list(csv.DictReader(f))
+    keys = {f"{r['title']}（{r['version_date']}）" for r in cat}
+    titles = {r["title"] for r in cat}
+    for r in cat:
+        if r["superseded_by"] and r["superseded_by"] not in keys:
+            err(f"lists_regs: catalogue superseded_by {r['superseded_by']} matches no row")
+        sf = r["source_file"]
+        if sf and not sf.startswith("../") and not (CORPUS / sf).is_file():
+            err(f"lists_regs: catalogue source_file {sf} not found")
+        # national texts: "../shared/..." from the repository root, as DESIGN.md and tests use it
+        if sf.startswith("../") and (CORPUS.parent.parent / "shared").is_dir() \
+                and not (CORPUS.parent / sf).is_file():
+            err(f"lists_regs: catalogue source_file {sf} not found")
+    cited = re.compile(r"《([^《》]+)》")
+    missing_own, missing_other = set(), set()
+    for path in sorted((CORPUS / "src").rglob("*")):
+        if path.suffix not in (".md", ".txt", ".json") or not path.is_file():
+            continue
+        own = path.parent.name in ("lists", "regulations")
+        for t in cited.findall(path.read_text(encoding="utf-8")):
+            if t in titles or any(f"《{t}》".endswith(s) for s in NOT_IN_CATALOGUE):
+                continue
+            (missing_own if own else missing_other).add(t)
+    for t in sorted(missing_own):
+        err(f"lists_regs: 《{t}》 is cited in src/lists or src/regulations but not in regulations/catalogue.csv")
+    # QA
+    qa = read_jsonl(parts / "lists_regs.qa.jsonl")
+    types = Counter(r.get("type") for r in qa)
+    for t, n in LISTS_REGS_QA_MIN.items():
+        if types[t] < n:
+            err(f"lists_regs.qa.jsonl: {types[t]} {t} questions, need at least {n}")
+    for r in qa:
+        if not str(r.get("id", "")).startswith("lists_regs-"):
+            err(f"lists_regs.qa.jsonl: id {r.get('id')} lacks the lists_regs- prefix")
+        if any(len(_norm(a)) < 2 for a in r.get("accept", [])):
+            err(f"lists_regs.qa.jsonl {r.get('id')}: accept string too short to be specific")
+        if r.get("type") == "member_duty" and not str(r.get("source_file", "")).startswith("lists/"):
+            err(f"lists_regs.qa.jsonl {r.get('id')}: member_duty must be answered from a list file")
+    # planted issues
+    try:  # section paths as the ingest structure parser gives them
+        sys.path.insert(0, str(CORPUS.parent))
+        from ingest.readers import read_document
+        from ingest.structure import parse_sections
+    except ImportError:
+        read_document = parse_sections = None
+    finally:
+        sys.path.remove(str(CORPUS.parent))
+    issues = json.loads((parts / "lists_regs.issues.json").read_text(encoding="utf-8"))
+    sections_of: dict[str, list] = {}
+    for i in issues:
+        iid = i.get("id", "?")
+        if not iid.startswith("lists_regs-"):
+            err(f"lists_regs.issues.json: id {iid} lacks the lists_regs- prefix")
+        if i.get("kind") not in ISSUE_KINDS:
+            err(f"lists_regs.issues.json {iid}: unknown kind {i.get('kind')}")
+        if not i.get("explanation"):
+            err(f"lists_regs.issues.json {iid}: missing explanation")
+        docs, secs, quotes = i.get("documents", []), i.get("sections", []), i.get("quotes", [])
+        if not docs or not (len(docs) == len(secs) == len(quotes)):
+            err(f"lists_regs.issues.json {iid}: documents, sections and quotes differ in length")
+            continue
+        for doc, sec, quote in zip(docs, secs, quotes):
+            u = units_for(doc)
+            if u is None or not u.find(quote):
+                err(f"lists_regs.issues.json {iid}: quote not found verbatim in {doc}: {quote[:40]}…")
+                continue
+            if read_document is None:
+                continue
+            if doc not in sections_of:
+                d = read_document(CORPUS / doc)
+                sections_of[doc] = parse_sections(d.blocks, d.title)
+            here = [s for s in sections_of[doc] if s.path == sec]
+            if not here:
+                err(f"lists_regs.issues.json {iid}: no section {sec} in {doc}")
+            elif not any(quote in b.text or any(quote in c for c in (b.cells or []))
+                         for b in here[0].blocks):
+                err(f"lists_regs.issues.json {iid}: quote is not in section {sec} of {doc}")
+    summary = (f"lists_regs: {len(outputs)} list files, {len(cat)} catalogue rows, {len(qa)} questions, "
+               f"{len(issues)} planted issues")
+    if missing_other:
+        summary += f"\n  (not in regulations/catalogue.csv, cited by other areas: {'、'.join(sorted(missing_other))})"
+    return summary
+
+
 def main(argv: list[str]) -> int:
     incidents = load_incident_types()
     orgs = load_organizations()
@@ -784,6 +914,7 @@ def main(argv: list[str]) -> int:
     special_a_summary = check_special_a()
     special_b_summary = check_special_b()
     dept_street_summary = check_dept_street()
+    lists_regs_summary = check_lists_regs()
     if "--coverage" in argv:
         coverage(lead_rows)
     by_file = Counter(r.get("file") for r in lead_rows)
@@ -799,6 +930,8 @@ def main(argv: list[str]) -> int:
         print(special_b_summary)
     if dept_street_summary:
         print(dept_street_summary)
+    if lists_regs_summary:
+        print(lists_regs_summary)
     if errors:
         print(f"\nFAILED: {len(errors)} problem(s)")
         for e in errors:
