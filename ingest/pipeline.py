@@ -6,6 +6,7 @@ the other files are still ingested. Unchanged files (same content hash) are skip
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -49,6 +50,23 @@ class IngestReport(BaseModel):
     @property
     def changed(self) -> bool:
         return any(f.status == "ingested" for f in self.files)
+
+
+@functools.lru_cache(maxsize=8)
+def pipeline_fingerprint(taxonomy_dir: str | None) -> str:
+    """Changes when the ingest code or the alias tables change, so stored facts made by an older
+    extractor or taxonomy are re-extracted instead of being skipped as unchanged."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(f.read_bytes())
+    if taxonomy_dir and Path(taxonomy_dir).is_dir():
+        for f in sorted(Path(taxonomy_dir).glob("*.csv")):
+            h.update(f.read_bytes())
+    return h.hexdigest()[:8]
+
+
+def document_version(data: bytes, taxonomy: Taxonomy) -> str:
+    return hashlib.sha256(data).hexdigest()[:16] + "-" + pipeline_fingerprint(taxonomy.source_dir)
 
 
 def doc_id_for(path: Path) -> str:
@@ -106,7 +124,7 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
         kind, reason = classify(raw, sections)
     meta = DocumentMeta(doc_id=doc_id_for(path), title=raw.title, kind=kind,
                         source_path=str(path.resolve()),
-                        version=hashlib.sha256(data).hexdigest()[:16], kind_reason=reason)
+                        version=document_version(data, taxonomy), kind_reason=reason)
     parsed = ParsedDocument(meta=meta, raw=raw, sections=sections)
     doc_props = meta.model_dump()
     if kind == "plan":
@@ -152,7 +170,7 @@ def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: boo
         if not path.is_file():
             raise ReadError(f"{path}: 文件不存在")
         if not force:
-            version = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            version = document_version(path.read_bytes(), taxonomy)
             if store.document_version(doc_id_for(path)) == version:
                 return FileResult(path=str(path), doc_id=doc_id_for(path), status="unchanged")
         batch, warnings = build_batch(path, taxonomy, kind)

@@ -73,6 +73,7 @@ class Lexicon:
 class Taxonomy:
     organizations: Lexicon
     incident_types: Lexicon
+    source_dir: str | None = None
 
     def incident_ancestors(self, name: str) -> list[str]:
         out, seen = [], {name}
@@ -98,7 +99,8 @@ def load_taxonomy(directory: Path | None) -> Taxonomy:
             for row in _rows(inc_file):
                 incidents.add(Entry(name=row["name"].strip(), aliases=_split(row.get("aliases")),
                                     parent=(row.get("parent") or "").strip() or None))
-    return Taxonomy(organizations=orgs, incident_types=incidents)
+    return Taxonomy(organizations=orgs, incident_types=incidents,
+                    source_dir=str(directory) if directory is not None else None)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

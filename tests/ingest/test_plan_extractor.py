@@ -92,3 +92,15 @@ def test_extractor_cites_verbatim_sentences_and_uses_headings(taxonomy):
 ])
 def test_plan_level(title, level):
     assert plan_level(title) == level
+
+
+def test_classifier_prefers_regulation_titles_over_plan_words():
+    from ingest.classify import classify
+    from ingest.document import RawDocument
+
+    for title, kind in [("示例区突发事件应急预案管理办法", "regulation"),
+                        ("示例区应急管理专家库管理办法", "regulation"),
+                        ("示例区应急专家库名册", "expert_roster"),
+                        ("示例区应急管理局责任清单", "duty_list"),
+                        ("示例区城镇燃气事故专项应急预案", "plan")]:
+        assert classify(RawDocument(path="x", format="txt", title=title), [])[0] == kind, title
