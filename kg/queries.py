@@ -27,8 +27,8 @@ QUERIES: dict[str, str] = {
         "WHERE i.key IN $incidents "
         "MATCH (d:Document {doc_id: r.doc_id}) "
         "RETURN o.key AS org, type(r) AS relation, i.key AS incident, r.doc_id AS doc_id, "
-        "d.title AS title, r.section AS section, r.quote AS quote, r.scope AS scope "
-        "ORDER BY r.doc_id, r.section"
+        "d.title AS title, d.level AS level, r.section AS section, r.quote AS quote, "
+        "r.scope AS scope ORDER BY r.doc_id, r.section"
     ),
     # Plans covering incident types.
     "plans_for_incidents": (

@@ -1,6 +1,7 @@
 """Answers read from graph facts, each sentence cited to the clause it came from."""
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from typing import Any
 
@@ -31,44 +32,58 @@ def _source(rows: list[dict[str, Any]]) -> str:
     return "；".join(seen)
 
 
-def unit_answer(store: GraphStore, question: str, intent: str, incident: Entity) -> Answer | None:
-    """lead_unit / support_units: who leads and who supports, per source document.
+def source_rank(row: dict[str, Any], incident: str) -> int:
+    """Which plan speaks first for an incident type: its own 专项预案, then the 总体预案, then
+    other 专项, 部门 and 街镇 plans (a town plan governs its own area, not the district)."""
+    core = re.sub(r"(?:突发)?(?:事故|事件|灾害)$", "", incident)
+    level = row.get("level") or ""
+    title = row.get("title") or ""
+    if level == "专项" and core and core in title:
+        return 0
+    return {"总体": 1, "专项": 2, "部门": 3, "街镇": 4}.get(level, 5)
 
-    When documents disagree on the lead, the answer says so and names each document's lead
-    instead of silently picking one.
+
+def unit_answer(store: GraphStore, question: str, intent: str, incident: Entity) -> Answer | None:
+    """lead_unit / support_units: who leads and who supports, from the most specific plan.
+
+    Other plans that name a different lead are reported after the answer (a duty officer must
+    know the plans disagree) instead of being silently dropped or drowning the answer.
     """
     rows = store.query("units_for_incidents", incidents=[incident.name])
     if not rows:
         return None
+    name = incident.name
+    rows.sort(key=lambda r: (source_rank(r, name), r["doc_id"], r["section"]))
     by_doc: OrderedDict[str, dict[str, list[str]]] = OrderedDict()
     for r in rows:
         d = by_doc.setdefault(r["doc_id"], {"LEADS": [], "SUPPORTS": []})
         if r["org"] not in d[r["relation"]]:
             d[r["relation"]].append(r["org"])
     titles = {r["doc_id"]: r["title"] or r["doc_id"] for r in rows}
-    name = incident.name
-    lead_sets = {tuple(v["LEADS"]) for v in by_doc.values() if v["LEADS"]}
-    supports: list[str] = []
-    for v in by_doc.values():
-        supports += [s for s in v["SUPPORTS"] if s not in supports]
-    if len(lead_sets) <= 1:
-        leads = list(next(iter(lead_sets), ()))
-        supports = [s for s in supports if s not in leads]
-        if intent == "support_units":
-            text = (f"{name}由{_join(leads)}牵头，配合单位为{_join(supports)}。" if supports
-                    else f"预案中未写明{name}的配合单位，牵头单位为{_join(leads)}。")
-        else:
-            text = f"{name}由{_join(leads)}牵头处置" + (
-                f"，{_join(supports)}等单位配合。" if supports else "。")
+    primary = next((d for d, v in by_doc.items() if v["LEADS"]), next(iter(by_doc)))
+    leads = by_doc[primary]["LEADS"]
+    supports = [s for s in by_doc[primary]["SUPPORTS"] if s not in leads]
+    used = [r for r in rows if r["doc_id"] == primary]
+    if intent == "support_units":
+        text = (f"{name}由{_join(leads)}牵头，{_join(supports)}等单位配合。" if supports
+                else f"《{titles[primary]}》未写明{name}的配合单位，牵头单位为{_join(leads)}。")
     else:
-        parts = [f"《{titles[d]}》规定由{_join(v['LEADS'])}牵头" for d, v in by_doc.items()
-                 if v["LEADS"]]
-        text = f"各预案对{name}的牵头单位表述不一致：" + "；".join(parts) + "。请以现行有效预案为准并核实。"
-        if supports:
-            text += f"配合单位包括{_join(supports)}。"
-    text += f"（依据：{_source(rows)}）"
-    wanted = ("LEADS", "SUPPORTS")
-    facts = [Fact(subject=r["org"], relation=r["relation"], object=r["incident"],
-                  doc_id=r["doc_id"], section=r["section"]) for r in rows if r["relation"] in wanted]
+        text = f"{name}由{_join(leads)}牵头处置" + (
+            f"，{_join(supports)}等单位配合。" if supports else "。")
+    text += f"（依据：{_source(used)}）"
+    others = [(d, v["LEADS"]) for d, v in by_doc.items()
+              if d != primary and v["LEADS"] and not set(v["LEADS"]) <= set(leads)]
+    if others:
+        shown = "；".join(f"《{titles[d]}》写的是{_join(ls)}牵头" for d, ls in others[:3])
+        more = f"等{len(others)}份预案" if len(others) > 3 else ""
+        text += f"注意：另有预案表述不同——{shown}{more}，请核实适用范围。"
+        used += [r for r in rows if r["doc_id"] in {d for d, _ in others[:3]} and r["relation"] == "LEADS"]
+    facts, seen = [], set()
+    for r in used:
+        key = (r["org"], r["relation"], r["doc_id"], r["section"])
+        if key not in seen:
+            seen.add(key)
+            facts.append(Fact(subject=r["org"], relation=r["relation"], object=r["incident"],
+                              doc_id=r["doc_id"], section=r["section"]))
     return Answer(question=question, intent=intent, entities=[incident], answer=text,
-                  facts=facts, citations=_cite(rows))
+                  facts=facts, citations=_cite(used))
