@@ -9,16 +9,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from retrieval.normalize import char_bigrams
 from retrieval.contract import Entity
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
-
-def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
 # Generic words that carry no incident meaning in a surface form.
@@ -56,12 +53,12 @@ class Gazetteer:
 
     def closest(self, question: str, type_: str, min_overlap: int = 2) -> Entity | None:
         """Best bigram-overlap match of `type_`, ignoring generic words."""
-        q = {b for b in _bigrams(question) if not set(b) <= _GENERIC}
+        q = {b for b in char_bigrams(question) if not set(b) <= _GENERIC}
         best: tuple[float, str, str] | None = None
         for surface, (t, name) in self.surfaces.items():
             if t != type_:
                 continue
-            s = {b for b in _bigrams(surface) if not set(b) <= _GENERIC}
+            s = {b for b in char_bigrams(surface) if not set(b) <= _GENERIC}
             hit = len(q & s)
             if hit >= min_overlap:
                 score = hit / len(s) if s else 0.0

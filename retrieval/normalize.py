@@ -21,3 +21,9 @@ def normalize_question(text: str) -> str:
         if short in text and SHORTHAND[short] not in text:
             text = text.replace(short, SHORTHAND[short])
     return text
+
+
+def char_bigrams(text: str) -> set[str]:
+    """Character bigrams of the CJK/alphanumeric text: a fuzzy match that needs no segmenter."""
+    t = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    return {t[i:i + 2] for i in range(len(t) - 1)}

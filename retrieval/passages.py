@@ -14,6 +14,7 @@ from pathlib import Path
 from kg.store import GraphStore
 from retrieval.embedder import Embedder
 from retrieval.fusion import rrf
+from retrieval.normalize import char_bigrams
 from retrieval.lexical_index import LexicalIndex, build_lexical_index
 from retrieval.vector_index import IndexItem, VectorIndex, build_vector_index
 
@@ -60,21 +61,17 @@ def _passage_text(row: dict) -> str:
     return f"{head}\n{row['text']}" if head else row["text"]
 
 
-def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
-
 
 _SENT = re.compile(r"(?<=[。！？；;!?\n])")
 
 
 def best_quote(body: str, question: str) -> str:
     """The sentence of `body` sharing most character bigrams with the question (verbatim)."""
-    q = _bigrams(question)
+    q = char_bigrams(question)
     parts = [p.strip() for p in _SENT.split(body) if p.strip()]
     if not parts:
         return body.strip()
-    return max(parts, key=lambda p: (len(q & _bigrams(p)), -parts.index(p)))
+    return max(parts, key=lambda p: (len(q & char_bigrams(p)), -parts.index(p)))
 
 
 class HybridPassageSearch:
