@@ -16,8 +16,9 @@ from pydantic import BaseModel, Field
 
 from ingest.classify import KINDS, classify
 from ingest.document import ReadError
-from ingest.extract import Extraction, ParsedDocument
-from ingest.extract.plan import PlanExtractor, plan_level
+from ingest.extract import ParsedDocument
+from ingest.extract.plan import plan_level
+from ingest.extract.registry import extractors_for
 from ingest.readers import read_document, supported_suffixes
 from ingest.structure import parse_sections, sentences
 from ingest.taxonomy import Taxonomy
@@ -146,10 +147,17 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
                                  end=NodeRef(label="Section", key=key),
                                  provenance=Provenance(doc_id=meta.doc_id, section_id=key,
                                                        section=s.path, quote=first)))
-    extraction = PlanExtractor().extract(parsed, taxonomy) if kind == "plan" else Extraction()
-    nodes += extraction.nodes
-    rels += extraction.relationships
-    return GraphBatch(document=meta, nodes=nodes, relationships=rels), extraction.warnings
+    warnings: list[str] = []
+    seen = {(n.label, n.key) for n in nodes}
+    for extractor in extractors_for(kind):
+        extraction = extractor.extract(parsed, taxonomy)
+        for node in extraction.nodes:  # extractors may each mention the same shared node
+            if (node.label, node.key) not in seen:
+                seen.add((node.label, node.key))
+                nodes.append(node)
+        rels += extraction.relationships
+        warnings += extraction.warnings
+    return GraphBatch(document=meta, nodes=nodes, relationships=rels), warnings
 
 
 def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *,

@@ -1,0 +1,31 @@
+"""Which extractors run for which document kind.
+
+Each entry is "module:Class"; the class has `extract(doc: ParsedDocument, taxonomy) ->
+Extraction`. Extractors of one kind run in order and their outputs are merged, so a plan's
+lead units, roles, grading rules and citations can each live in a module of their own.
+"""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from ingest.extract import Extractor
+
+EXTRACTORS: dict[str, list[str]] = {
+    "plan": [
+        "ingest.extract.plan:PlanExtractor",
+    ],
+    "regulation": [],
+    "duty_list": [],
+    "expert_roster": [],
+    "other": [],
+}
+
+
+@lru_cache(maxsize=None)
+def extractors_for(kind: str) -> tuple[Extractor, ...]:
+    out = []
+    for spec in EXTRACTORS.get(kind, []):
+        module, _, cls = spec.partition(":")
+        out.append(getattr(importlib.import_module(module), cls)())
+    return tuple(out)
