@@ -3,6 +3,8 @@
 eval/parts/<area>.lead_units.jsonl  -> eval/lead_units.jsonl
 eval/parts/<area>.qa.jsonl          -> eval/dev_qa.jsonl
 eval/parts/<area>.issues.json       -> eval/planted_issues.json   (a JSON list per part)
+eval/parts/<area>.plan_facts.jsonl  -> eval/plan_facts.jsonl      (roles, member duties, grading,
+                                                                    response levels of plans)
 
 Parts are concatenated in file-name order, so every area can be written independently.
 """
@@ -35,4 +37,5 @@ def build() -> dict[str, bytes]:
         "eval/lead_units.jsonl": _jsonl(".lead_units.jsonl"),
         "eval/dev_qa.jsonl": _jsonl(".qa.jsonl"),
         "eval/planted_issues.json": _issues(),
+        "eval/plan_facts.jsonl": _jsonl(".plan_facts.jsonl"),
     }
