@@ -101,3 +101,20 @@ def test_cli_answers_while_the_chat_ui_is_running(ingested, cli_env):
     finally:
         ui.terminate()
         ui.wait(timeout=20)
+
+
+def test_eval_prints_per_type_accuracy_and_writes_failures(ingested, cli_env, tmp_path):
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"id": "a", "question": "危化品事故谁牵头？", "type": "lead_unit", "answer": "区应急管理局牵头",
+         "accept": ["区应急管理局"], "source_file": "plans/hazchem_plan.txt",
+         "evidence": "危险化学品事故由区应急管理局牵头处置，区生态环境局、区卫生健康委等单位配合。"},
+        {"id": "b", "question": "今天几号", "type": "free_text", "answer": "-", "accept": ["不可能出现的答案"],
+         "source_file": "", "evidence": ""},
+    ]) + "\n", "utf-8")
+    failures = tmp_path / "fail.jsonl"
+    r = yingji("eval", str(qa), "--failures", str(failures), env=cli_env)
+    assert r.returncode == 0, r.stderr
+    assert "lead_unit" in r.stdout and "100.0%" in r.stdout and "50.0%" in r.stdout
+    assert "引用准确率" in r.stdout and "p95" in r.stdout
+    assert [json.loads(ln)["id"] for ln in failures.read_text("utf-8").splitlines()] == ["b"]
