@@ -70,6 +70,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from retrieval.evaluate import evaluate, load_qa, render, write_failures
+
+    settings = _settings(args)
+    try:
+        items = load_qa(Path(args.qa_file))
+    except (OSError, ValueError) as e:
+        print(f"错误：无法读取问答文件 {args.qa_file}（{e}）", file=sys.stderr)
+        return EXIT_FAILURES
+    with services.assistant(settings) as assistant:
+        report = evaluate(items, assistant.ask)
+    print(render(report))
+    failures = Path(args.failures)
+    write_failures(report, failures)
+    print(f"未通过的 {len(report.failures)} 题已写入 {failures}")
+    return EXIT_OK
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if services.delete(settings, args.doc_id):
@@ -133,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("ask", "提问（QUESTION 为 - 时从标准输入逐行读取，每行输出一个 JSON）", cmd_ask)
     sp.add_argument("question", metavar="QUESTION")
     sp.add_argument("--json", action="store_true", help="按回答契约输出 JSON")
+
+    sp = add("eval", "用问答文件评测：各题型准确率、引用准确率、延迟", cmd_eval)
+    sp.add_argument("qa_file", metavar="FILE.jsonl")
+    sp.add_argument("--failures", default="eval_failures.jsonl", help="未通过题目的输出文件")
 
     sp = add("delete", "删除一个文档及其全部事实", cmd_delete)
     sp.add_argument("doc_id", metavar="DOC")
