@@ -19,7 +19,10 @@ QUERIES: dict[str, str] = {
         "s.heading AS heading, s.text AS text, s.ord AS ord ORDER BY s.doc_id, s.ord"
     ),
     # Names for the entity linker's gazetteer.
-    "incident_type_names": "MATCH (i:IncidentType) RETURN i.key AS name, i.aliases AS aliases",
+    "incident_type_names": (
+        "MATCH (i:IncidentType) RETURN i.key AS name, i.aliases AS aliases, "
+        "i.categories AS categories"
+    ),
     "organization_names": "MATCH (o:Organization) RETURN o.key AS name, o.aliases AS aliases",
     # Lead and supporting units for incident types, with the provenance of each fact.
     "units_for_incidents": (
@@ -33,8 +36,8 @@ QUERIES: dict[str, str] = {
     # Plans covering incident types.
     "plans_for_incidents": (
         "MATCH (p:Document)-[r:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "
-        "RETURN p.doc_id AS doc_id, p.title AS title, i.key AS incident, r.section AS section, "
-        "r.quote AS quote"
+        "RETURN p.doc_id AS doc_id, p.title AS title, p.level AS level, i.key AS incident, "
+        "r.section AS section, r.quote AS quote"
     ),
     # Every fact one document contributed, with its provenance (browsing, tests).
     "document_facts": (

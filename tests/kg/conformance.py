@@ -270,11 +270,11 @@ class QueryTests:
     COLUMNS = {
         "documents": {"doc_id", "title", "kind", "version", "source_path"},
         "sections": {"key", "doc_id", "title", "path", "heading", "text", "ord"},
-        "incident_type_names": {"name", "aliases"},
+        "incident_type_names": {"name", "aliases", "categories"},
         "organization_names": {"name", "aliases"},
-        "units_for_incidents": {"org", "relation", "incident", "doc_id", "title", "section",
-                                "quote", "scope"},
-        "plans_for_incidents": {"doc_id", "title", "incident", "section", "quote"},
+        "units_for_incidents": {"org", "relation", "incident", "doc_id", "title", "level",
+                                "section", "quote", "scope"},
+        "plans_for_incidents": {"doc_id", "title", "level", "incident", "section", "quote"},
         "document_facts": {"subject", "relation", "object", "doc_id", "section_id", "section",
                            "quote"},
     }
