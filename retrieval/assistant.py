@@ -11,7 +11,7 @@ from typing import Protocol
 
 from kg.store import GraphStore
 from retrieval.contract import Answer, Citation
-from retrieval.graph_answers import unit_answer
+from retrieval.graph_answers import plan_answer, unit_answer
 from retrieval.linker import Gazetteer
 from retrieval.normalize import normalize_question
 from retrieval.router import route
@@ -33,6 +33,7 @@ def build_gazetteer(store: GraphStore) -> Gazetteer:
     g = Gazetteer()
     for row in store.query("incident_type_names"):
         g.add("IncidentType", row["name"], row.get("aliases") or [])
+        g.categories[row["name"]] = list(row.get("categories") or [])
     for row in store.query("organization_names"):
         g.add("Organization", row["name"], row.get("aliases") or [])
     return g
@@ -70,12 +71,17 @@ class Assistant:
             return Answer(question=question, intent="empty", answer="请输入问题。")
         intent = route(q)
         entities = self._gazetteer.link(q)
-        if intent in ("lead_unit", "support_units"):
+        if intent in ("lead_unit", "support_units", "plan_for_incident"):
             incident = next((e for e in entities if e.type == "IncidentType"), None)
             if incident is None:
                 incident = self._gazetteer.closest(q, "IncidentType")
             if incident is not None:
-                ans = unit_answer(self._store, question, intent, incident)
+                if intent == "plan_for_incident":
+                    places = [e.name for e in entities if e.type == "Organization"]
+                    ans = plan_answer(self._store, question, incident,
+                                      self._gazetteer.categories.get(incident.name, []), places)
+                else:
+                    ans = unit_answer(self._store, question, intent, incident)
                 if ans is not None:
                     return ans
         return self._fallback(question, q, intent, entities)

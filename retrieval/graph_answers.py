@@ -87,3 +87,43 @@ def unit_answer(store: GraphStore, question: str, intent: str, incident: Entity)
                               doc_id=r["doc_id"], section=r["section"]))
     return Answer(question=question, intent=intent, entities=[incident], answer=text,
                   facts=facts, citations=_cite(used))
+
+
+_LEVEL_NAMES = {"专项": "专项预案", "总体": "总体预案", "部门": "部门预案", "街镇": "街镇预案"}
+
+
+def plan_answer(store: GraphStore, question: str, incident: Entity, categories: list[str],
+                places: list[str]) -> Answer | None:
+    """plan_for_incident: the most specific plan first (the place's own plan when the question
+    names a street or town, then the incident's own special plan), then the plans above it."""
+    name = incident.name
+    rows = store.query("plans_for_incidents", incidents=[name, *categories])
+    if not rows:
+        return None
+
+    def rank(r: dict[str, Any]) -> tuple:
+        own = r["incident"] == name
+        place = any(p in (r["title"] or "") for p in places)
+        return (not place, source_rank(r, name) if own else 10 + source_rank(r, r["incident"]),
+                r["doc_id"])
+
+    rows.sort(key=rank)
+    best: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for r in rows:
+        best.setdefault(r["doc_id"], r)
+    plans = list(best.values())
+    first = plans[0]
+    general = [p for p in plans if p.get("level") == "总体"]
+    others = [p for p in plans[1:] if p not in general]
+    text = (f"{name}适用《{first['title']}》（{_LEVEL_NAMES.get(first.get('level') or '', '预案')}，"
+            f"{first['section']}）")
+    if others:
+        text += "；相关预案：" + "、".join(f"《{p['title']}》" for p in others[:4])
+    if general and first not in general:
+        text += f"；上级预案为《{general[0]['title']}》"
+    text += "。"
+    used = [first, *others[:4], *general[:1]]
+    facts = [Fact(subject=p["title"] or p["doc_id"], relation="COVERS", object=p["incident"],
+                  doc_id=p["doc_id"], section=p["section"]) for p in used]
+    return Answer(question=question, intent="plan_for_incident", entities=[incident],
+                  answer=text, facts=facts, citations=_cite(used))

@@ -26,6 +26,7 @@ _GENERIC = set("事故事件灾害突发应急处置")
 class Gazetteer:
     """surface → (type, canonical name)."""
     surfaces: dict[str, tuple[str, str]] = field(default_factory=dict)
+    categories: dict[str, list[str]] = field(default_factory=dict)  # incident type → ancestors
     _pattern: re.Pattern[str] | None = None
 
     def add(self, type_: str, name: str, aliases: list[str] | None = None) -> None:
