@@ -1,4 +1,5 @@
-"""Alias tables users can extend: organisations (short forms, pre-reform names) and incident types.
+"""Alias tables users can extend: organisations (short forms, pre-reform names), incident types,
+expert fields (with the incident types and hazards each serves) and hazards (risk sources).
 
 Read from CSV files in a taxonomy directory (corpus/taxonomy by default). Lookup is by longest
 match so that 区消防救援支队 is not read as 区消防.
@@ -28,6 +29,8 @@ class Entry:
     former_names: list[str] = field(default_factory=list)
     parent: str | None = None
     kind: str = ""
+    # Links to other lexicons by canonical name, e.g. {"incident_types": [...], "hazards": [...]}
+    related: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +77,8 @@ class Taxonomy:
     organizations: Lexicon
     incident_types: Lexicon
     source_dir: str | None = None
+    fields: Lexicon = field(default_factory=Lexicon)  # expert specialities (fields.csv)
+    hazards: Lexicon = field(default_factory=Lexicon)  # risk sources (hazards.csv)
 
     def incident_ancestors(self, name: str) -> list[str]:
         out, seen = [], {name}
@@ -86,7 +91,7 @@ class Taxonomy:
 
 
 def load_taxonomy(directory: Path | None) -> Taxonomy:
-    orgs, incidents = Lexicon(), Lexicon()
+    orgs, incidents, fields, hazards = Lexicon(), Lexicon(), Lexicon(), Lexicon()
     if directory is not None:
         org_file = directory / "organizations.csv"
         if org_file.is_file():
@@ -99,8 +104,20 @@ def load_taxonomy(directory: Path | None) -> Taxonomy:
             for row in _rows(inc_file):
                 incidents.add(Entry(name=row["name"].strip(), aliases=_split(row.get("aliases")),
                                     parent=(row.get("parent") or "").strip() or None))
+        field_file = directory / "fields.csv"
+        if field_file.is_file():
+            for row in _rows(field_file):
+                fields.add(Entry(name=row["name"].strip(), aliases=_split(row.get("aliases")),
+                                 related={"incident_types": _split(row.get("incident_types")),
+                                          "hazards": _split(row.get("hazards"))}))
+        hazard_file = directory / "hazards.csv"
+        if hazard_file.is_file():
+            for row in _rows(hazard_file):
+                hazards.add(Entry(name=row["name"].strip(), aliases=_split(row.get("aliases")),
+                                  related={"incident_types": _split(row.get("incident_types"))}))
     return Taxonomy(organizations=orgs, incident_types=incidents,
-                    source_dir=str(directory) if directory is not None else None)
+                    source_dir=str(directory) if directory is not None else None,
+                    fields=fields, hazards=hazards)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -15,9 +15,11 @@ EXTRACTORS: dict[str, list[str]] = {
     "plan": [
         "ingest.extract.plan:PlanExtractor",
     ],
-    "regulation": [],
+    "regulation": [
+        "ingest.extract.regulation:RegulationExtractor",
+    ],
     "duty_list": [],
-    "expert_roster": [],
+    "expert_roster": ["ingest.extract.expert_roster:ExpertRosterExtractor"],
     "other": [],
 }
 
