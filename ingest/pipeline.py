@@ -19,6 +19,7 @@ from ingest.document import ReadError
 from ingest.extract import ParsedDocument
 from ingest.extract.plan import plan_level
 from ingest.extract.registry import extractors_for
+from ingest.normalize import annotate, collect_matches, warnings_for
 from ingest.readers import read_document, supported_suffixes
 from ingest.structure import parse_sections, sentences
 from ingest.taxonomy import Taxonomy
@@ -149,14 +150,17 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
                                                        section=s.path, quote=first)))
     warnings: list[str] = []
     seen = {(n.label, n.key) for n in nodes}
-    for extractor in extractors_for(kind):
-        extraction = extractor.extract(parsed, taxonomy)
-        for node in extraction.nodes:  # extractors may each mention the same shared node
-            if (node.label, node.key) not in seen:
-                seen.add((node.label, node.key))
-                nodes.append(node)
-        rels += extraction.relationships
-        warnings += extraction.warnings
+    with collect_matches() as org_notes:  # organisation names mapped beyond the alias table
+        for extractor in extractors_for(kind):
+            extraction = extractor.extract(parsed, taxonomy)
+            for node in extraction.nodes:  # extractors may each mention the same shared node
+                if (node.label, node.key) not in seen:
+                    seen.add((node.label, node.key))
+                    nodes.append(node)
+            rels += extraction.relationships
+            warnings += extraction.warnings
+    annotate(rels, org_notes)
+    warnings += warnings_for(meta.doc_id, org_notes)
     return GraphBatch(document=meta, nodes=nodes, relationships=rels), warnings
 
 

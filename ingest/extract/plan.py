@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ingest.document import Block
 from ingest.extract import Extraction, ParsedDocument
 from ingest.extract.incidents import find_incidents
+from ingest.normalize import match_org
 from ingest.structure import Section, sentences, strip_number
 from ingest.taxonomy import Taxonomy, norm
 from kg.model import Node, NodeRef, Provenance, Relationship
@@ -62,18 +63,22 @@ def _org(token: str, taxonomy: Taxonomy, self_org: str | None = None) -> str | N
         return None
     if _SELF.match(token):
         return self_org  # a department plan speaking of itself
-    canonical = taxonomy.organizations.canonical(token)
-    if canonical:
-        return canonical
-    scope = _SCOPE.search(token)
-    if scope and taxonomy.organizations.canonical(token[:scope.start()]):
-        # "区商务委（餐饮行业）": the unit is known, the parenthesis narrows its remit.
-        return taxonomy.organizations.canonical(token[:scope.start()])
+    # -- organisation normalisation (ingest/normalize.py): aliases, former names, a remit in
+    # brackets ("区商务委（餐饮行业）"), district prefix / 等 / bracket rules; then, for
+    # unit-like names only, a bigram fuzzy match. Mappings are noted for ingest warnings.
+    exact = match_org(token, taxonomy, fuzzy=False)
+    if exact:
+        return exact.canonical
     if _NOT_ORG.search(token):
         return None
     hits = taxonomy.organizations.find_all(token)
     if hits and hits[0][1] - hits[0][0] >= len(token) - 2:
         return hits[0][3]
+    if _ORG_SUFFIX.search(token) and len(token) <= 20 and not re.search(r"[，。；：]", token):
+        fuzzy = match_org(token, taxonomy)
+        if fuzzy:
+            return fuzzy.canonical
+    # -- end of organisation normalisation
     if _ORG_SUFFIX.search(token) and len(token) <= 20 and not re.search(r"[，。；：]", token):
         return token
     return None
