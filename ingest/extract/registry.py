@@ -18,7 +18,7 @@ EXTRACTORS: dict[str, list[str]] = {
     "regulation": [
         "ingest.extract.regulation:RegulationExtractor",
     ],
-    "duty_list": [],
+    "duty_list": ["ingest.extract.duty_list:DutyListExtractor"],
     "expert_roster": ["ingest.extract.expert_roster:ExpertRosterExtractor"],
     "other": [],
 }
