@@ -49,12 +49,19 @@ def embedder(settings: Settings):
 
 def ingest(settings: Settings, paths: list[Path], *, force: bool = False, kind: str | None = None,
            progress: Callable | None = None, build_index: bool = True):
+    from ingest.catalogue import ingest_catalogue, split_catalogues
     from ingest.pipeline import ingest_paths
 
+    catalogues, paths = split_catalogues(paths)
     store = open_store(settings)
     try:
         report = ingest_paths(paths, store, taxonomy(settings), force=force, kind=kind,
                               progress=progress)
+        for path in catalogues:  # the law catalogue is a data table with its own loader
+            result = ingest_catalogue(path, store, force=force)
+            report.files.append(result)
+            if progress:
+                progress(result)
         if build_index and (report.changed or not _index_exists(settings)):
             _build_index(settings, store)
         return report
