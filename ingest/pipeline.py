@@ -149,14 +149,20 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
                                  provenance=Provenance(doc_id=meta.doc_id, section_id=key,
                                                        section=s.path, quote=first)))
     warnings: list[str] = []
-    seen = {(n.label, n.key) for n in nodes}
+    seen = {(n.label, n.key): n for n in nodes}
     with collect_matches() as org_notes:  # organisation names mapped beyond the alias table
         for extractor in extractors_for(kind):
             extraction = extractor.extract(parsed, taxonomy)
             for node in extraction.nodes:  # extractors may each mention the same shared node
-                if (node.label, node.key) not in seen:
-                    seen.add((node.label, node.key))
+                first = seen.get((node.label, node.key))
+                if first is None:
+                    seen[(node.label, node.key)] = node
                     nodes.append(node)
+                else:  # a later mention adds properties (a regulation's dates on its Document)
+                    for k, v in node.props.items():
+                        first.props.setdefault(k, v)
+                    first.extra_labels += [x for x in node.extra_labels
+                                           if x not in first.extra_labels]
             rels += extraction.relationships
             warnings += extraction.warnings
     annotate(rels, org_notes)

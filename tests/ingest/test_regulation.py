@@ -118,6 +118,34 @@ def test_pipeline_builds_articles_for_a_regulation() -> None:
     assert sum(1 for n in batch.nodes if n.label == "Article") == 35
     keys = {(n.label, n.key) for n in batch.nodes}
     assert len(keys) == len(batch.nodes)
+    doc = batch.nodes[0]
+    assert (doc.label, doc.key) == ("Document", "reg_production_accident_emergency_2019.txt")
+    assert doc.props["version_date"] == "2019-02-17" and doc.props["issuer"] == "国务院"
+    assert doc.props["kind"] == "regulation" and "Regulation" in doc.extra_labels
+
+
+def test_reingesting_regulations_and_catalogue_twice_keeps_counts(graph_store) -> None:
+    from ingest.catalogue import ingest_catalogue
+    from ingest.pipeline import ingest_paths
+
+    before = graph_store.counts()
+    paths = [LAWS / "law_safety_production_2021.txt", LAWS / "reg_production_accident_emergency_2019.txt",
+             LOCAL / "shelter_provisions.txt"]
+    try:
+        counts = []
+        for _ in range(2):
+            report = ingest_paths(paths, graph_store, TAXONOMY, force=True)
+            assert not report.failed
+            result = ingest_catalogue(LOCAL / "catalogue.csv", graph_store, force=True)
+            assert result.status == "ingested" and result.facts == {"SUPERSEDES": 9}
+            counts.append(graph_store.counts())
+        print(f"\n两次导入后计数：{counts[1]}")
+        assert counts[0] == counts[1]
+        assert ingest_catalogue(LOCAL / "catalogue.csv", graph_store).status == "unchanged"
+    finally:
+        for doc_id in [p.name for p in paths] + ["catalogue.csv"]:
+            graph_store.delete_document(doc_id)
+    assert graph_store.counts() == before
 
 
 # ---------------------------------------------------------------- real-world-shaped variants
