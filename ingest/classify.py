@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ingest.document import RawDocument
-from ingest.extract.expert_roster import header_columns
+from ingest.extract.expert_roster import find_roster_header
 from ingest.structure import Section
 
 KINDS = ("plan", "regulation", "duty_list", "expert_roster", "other")
@@ -31,11 +31,8 @@ def classify(raw: RawDocument, sections: list[Section]) -> tuple[str, str]:
 
 
 def _roster_header(raw: RawDocument) -> str:
-    """The first table row that reads as an expert roster header (姓名 … 专业领域, name … fields);
-    a plan's annexed expert list does not get here, its title says 预案 first."""
-    for block in raw.blocks:
-        cells = block.cells or [block.text]
-        roles = header_columns(cells) if block.kind == "table_row" else None
-        if roles:
-            return f"“{cells[roles['name']]}”“{cells[roles['fields']]}”"
-    return ""
+    """The name and fields headers of an expert roster table (姓名 … 专业领域, name … fields),
+    also when the table was flattened into text lines; a plan's annexed expert list does not
+    get here, its title says 预案 first."""
+    found = find_roster_header(raw.blocks)
+    return f"“{found[0]}”“{found[1]}”" if found else ""

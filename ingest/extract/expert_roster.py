@@ -129,6 +129,20 @@ def is_roster_header(cells: list[str]) -> bool:
     return header_columns(cells) is not None
 
 
+def find_roster_header(blocks: list[Block]) -> tuple[str, str] | None:
+    """(name header, fields header) of the first roster header among table rows or text lines
+    flattened from a table; None when the blocks hold no expert roster."""
+    for block in blocks:
+        if block.kind == "heading":
+            continue
+        cells = (block.cells or [block.text]) if block.kind == "table_row" \
+            else _text_cells(block.text)
+        roles = header_columns(cells)
+        if roles:
+            return cells[roles["name"]], cells[roles["fields"]]
+    return None
+
+
 def _phone_columns(cells: list[str]) -> list[int]:
     return [i for i, c in enumerate(cells) if c and column_role(c) in ("mobile", "tel")]
 
@@ -161,6 +175,26 @@ def _section_of(doc: ParsedDocument) -> dict[int, Section]:
     return {id(b): s for s in doc.sections for b in s.blocks}
 
 
+_ONE_HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _text_cells(text: str, width: int = 0) -> list[str]:
+    """Columns of a table flattened into a text line: tabs, full-width or runs of spaces; single
+    spaces too when that gives the header's width (web pages collapse runs of spaces)."""
+    cells = [c.strip() for c in re.split(r"\t+|　+|\s{2,}", text.strip())]
+    if (width and len(cells) != width) or (not width and len(cells) < 3):
+        single = text.split()
+        if width and len(single) == width + 1:  # "谭  越": a two-character name padded
+            pair = next((i for i in range(len(single) - 1)
+                         if _ONE_HANZI.fullmatch(single[i]) and _ONE_HANZI.fullmatch(single[i + 1])),
+                        None)
+            if pair is not None:
+                single[pair:pair + 2] = [single[pair] + single[pair + 1]]
+        if not width or len(single) == width:
+            cells = single
+    return cells if len(cells) >= 3 else []
+
+
 def roster_rows(doc: ParsedDocument) -> Iterator[RosterRow]:
     """Data rows under each roster header, in document order. A heading (a new sheet, a new
     table title) or another table's header ends the current table."""
@@ -170,19 +204,28 @@ def roster_rows(doc: ParsedDocument) -> Iterator[RosterRow]:
     phone_cols: list[int] = []
     just_header = False
     group = ""  # "专家组：综合组" above a table whose rows have no group column
+    text_mode = False  # the header was a text line ("序号  姓名  专业 …" in a PDF or web page)
     for block in doc.raw.blocks:
         note = _GROUP_NOTE.search(block.text)
         if note:
             group = note.group(1)
-        if block.kind != "table_row":
-            if block.kind == "heading":
-                header = roles = None
-                group = note.group(1) if note else ""
+        if block.kind == "heading":
+            header = roles = None
+            group = note.group(1) if note else ""
             continue
-        cells = block.cells or [block.text]
+        if block.kind == "table_row":
+            cells = block.cells or [block.text]
+        else:
+            cells = _text_cells(block.text, len(header or []) if text_mode else 0)
+            if header_columns(cells) is None and not (
+                    text_mode and roles is not None and len(cells) == len(header or [])):
+                continue  # prose, a page footer: neither a header nor a row of this table
         found = header_columns(cells)
         if found is not None:
             header, roles, phone_cols, just_header = cells, found, _phone_columns(cells), True
+            text_mode = block.kind != "table_row"
+            continue
+        if text_mode != (block.kind != "table_row"):
             continue
         if header is not None and just_header:
             merged = _merge_subheader(header, cells)
@@ -201,6 +244,8 @@ def roster_rows(doc: ParsedDocument) -> Iterator[RosterRow]:
         if not values.get("group") and group:
             values["group"] = group
         name = values.get("name", "")
+        if re.fullmatch(r"[\u4e00-\u9fff·•\s　]+", name):
+            name = values["name"] = re.sub(r"[\s　]+", "", name)  # "王  强" padded to align
         if not name or _NOT_NAME.search(name) or column_role(name) == "name":
             continue
         phones: list[str] = []
@@ -279,7 +324,7 @@ def _int_or_text(raw: str) -> int | str | None:
 def expert_key(row: RosterRow) -> str:
     """The expert's code; without one, name and organisation (the best a roster offers)."""
     code = norm(row.get("code")).upper()
-    if code:
+    if code and not re.fullmatch(r"\d{1,3}", code):  # "编号 1, 2, 3" is a row number
         return code
     org = norm(row.get("org"))
     return f"{norm(row.get('name'))}@{org}" if org else norm(row.get("name"))
@@ -320,9 +365,11 @@ class ExpertRosterExtractor:
         for row in roster_rows(doc):
             key = expert_key(row)
             name = row.get("name")
-            if key in codes:
+            if key in codes and codes[key] != name:
                 out.warnings.append(f"{row.block.position}: 专家编号“{key}”重复"
-                                    f"（{codes[key]}、{name}），按同一人合并")
+                                    f"（{codes[key]}、{name}），后者按姓名和单位区分")
+                row.values["code"] = ""
+                key = expert_key(row)
             codes.setdefault(key, name)
             raw_fields = row.get("fields")
             canon, unknown = split_fields(raw_fields, taxonomy.fields)

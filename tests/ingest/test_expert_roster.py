@@ -187,3 +187,31 @@ def test_building_twice_gives_the_same_batch(taxonomy):
     a, _ = build_batch(path, taxonomy)
     b, _ = build_batch(path, taxonomy)
     assert a.model_dump() == b.model_dump()
+
+
+def test_roster_flattened_into_web_page_text(tmp_path, taxonomy):
+    """A roster copied from a government web page: the table is lines of space-separated
+    columns, with prose and a page footer around it."""
+    path = tmp_path / "关于公布第二批区级应急专家的通知.html"
+    path.write_text(
+        "<html><head><title>关于公布第二批区级应急专家的通知</title></head><body>"
+        "<p>各街道、镇，区各有关部门：</p>"
+        "<p>经个人申报、单位推荐和专家评审，现将第二批区级应急专家名单公布如下。</p>"
+        "<p>序号 姓名 工作单位 专业领域 职称</p>"
+        "<p>1 甘棠 东川区人民医院 中毒救治、急诊医学 主任医师</p>"
+        "<p>2 谭  越 东川区气象台 天气预报 高级工程师</p>"
+        "<p>3 井 立 东川供电公司 配电 工程师</p>"
+        "<p>东川区应急管理局 2024年6月3日</p></body></html>", encoding="utf-8")
+    batch, experts, fields, _ = _experts(path, taxonomy)
+    assert batch.document.kind == "expert_roster", batch.document.kind_reason
+    assert fields == {"甘棠@东川区人民医院": ["医疗救援"], "谭越@东川区气象台": ["气象"],
+                      "井立@东川供电公司": ["电力"]}
+    assert experts["谭越@东川区气象台"]["name"] == "谭越"
+
+
+def test_row_numbers_in_a_code_column_are_not_identities(tmp_path, taxonomy):
+    path = tmp_path / "专家名册.csv"
+    path.write_text("编号,姓名,单位,专业\n1,甘棠,东川区人民医院,急诊医学\n"
+                    "1,谭越,东川区气象台,气象\n", encoding="utf-8")
+    _, experts, _, _ = _experts(path, taxonomy)
+    assert set(experts) == {"甘棠@东川区人民医院", "谭越@东川区气象台"}
