@@ -73,8 +73,6 @@ _INCIDENT_WORD = re.compile(r"事故(?!隐患)|事件|灾害|灾情|险情|疫�
                             r"积水|内涝|坍塌|地震|台风|暴雨")
 _OWNER_TAIL = re.compile(r"(?:安全生产|应急管理|安全生产和应急管理|应急|关于|[“\"]?四类清单|"
                          r"责任清单|权力清单|监管清单|任务清单|权责清单|清单)")
-_ORG_SUFFIX = re.compile(r"(?:局|委|办|委员会|办公室|中心|支队|分局|街道|街道办事处|镇|乡|"
-                         r"镇人民政府|管委会)$")
 
 
 def header_field(header: str) -> str | None:
@@ -89,6 +87,8 @@ def header_field(header: str) -> str | None:
 
 def list_kind_of(text: str) -> str | None:
     """"责任清单" for "示例区应急管理局责任清单", "责任" or a 清单类别 cell "责任清单"."""
+    if re.search(r"权责|权力和责任|责任和权力", text):
+        return None  # a combined 权责清单: the columns or a category cell tell the kind
     m = _KIND_WORD.search(text)
     if m:
         return m.group(1) + "清单"
@@ -109,8 +109,8 @@ def list_owner(title: str, source: str, paragraphs: list[str], taxonomy: Taxonom
     # An unknown unit: the title up to "安全生产……清单" ("示例区人防办安全生产责任清单").
     m = _OWNER_TAIL.search(title)
     if m and m.start() >= 3:
-        name = title[:m.start()].strip(" 　“\"")
-        if _ORG_SUFFIX.search(name) and len(name) <= 24:
+        name = re.sub(r"^关于(?:印发)?|\d{4}年度?$", "", title[:m.start()].strip(" 　“\""))
+        if 2 <= len(name) <= 24 and not re.search(r"[，。、：:《》（）()\s]", name):
             return orgs.canonical(name) or name
     return None
 

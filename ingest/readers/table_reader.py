@@ -58,7 +58,8 @@ def _rows_to_blocks(rows: list[list[str]], sheet: str, blocks: list[Block],
         where = f"{sheet}第{r}行" if sheet else f"第{r}行"
         lone = len(filled) == 1 and len(cells) > 1
         if header_at is None or r < header_at:
-            if lone and not _META.match(filled[0]):
+            if len(filled) == 1 and header_at is not None and not _META.match(filled[0]):
+                # a title line (a CSV export writes it without the trailing commas)
                 blocks.append(Block(text=filled[0], kind="heading", heading_level=2,
                                     position=where))
             else:
