@@ -14,6 +14,7 @@ from ingest.extract import Extractor
 EXTRACTORS: dict[str, list[str]] = {
     "plan": [
         "ingest.extract.plan:PlanExtractor",
+        "ingest.extract.plan_roles:PlanRolesExtractor",
     ],
     "regulation": [
         "ingest.extract.regulation:RegulationExtractor",
