@@ -106,3 +106,29 @@ def test_taxonomy_edges_quote_the_row_that_introduced_the_field():
             assert r.provenance.section_id == f"{batch.document.doc_id}#{r.provenance.section}"
     # No field covers the 储能电站 hazard: the roster must not invent one (experts-issue-01).
     assert not any(r.end.key == "锂电池储能电站" for r in batch.relationships)
+
+
+def test_reingesting_both_rosters_twice_keeps_counts_and_one_node_per_expert(graph_store):
+    from ingest.pipeline import ingest_paths
+
+    taxonomy = load_taxonomy(CORPUS / "taxonomy")
+    before = graph_store.counts()
+    paths = [CORPUS / f for f in FILES]
+    try:
+        counts = []
+        for _ in range(2):
+            report = ingest_paths(paths, graph_store, taxonomy, force=True)
+            assert not report.failed, [f.error for f in report.failed]
+            counts.append(graph_store.counts())
+        print(f"\n两次导入后计数：{counts[1]}")
+        assert counts[0] == counts[1]
+        # The xlsx and the CSV export describe the same 105 people: one Expert node each.
+        # (The session store is shared; other tests' rosters use other codes.)
+        assert counts[1]["Expert"] == before.get("Expert", 0) + 105
+        # Deleting one form keeps every expert (the other form still holds them).
+        graph_store.delete_document(paths[1].name)
+        assert graph_store.counts()["Expert"] == before.get("Expert", 0) + 105
+    finally:
+        for p in paths:
+            graph_store.delete_document(p.name)
+    assert graph_store.counts() == before
