@@ -125,10 +125,6 @@ def header_columns(cells: list[str]) -> dict[str, int] | None:
     return roles
 
 
-def is_roster_header(cells: list[str]) -> bool:
-    return header_columns(cells) is not None
-
-
 def find_roster_header(blocks: list[Block]) -> tuple[str, str] | None:
     """(name header, fields header) of the first roster header among table rows or text lines
     flattened from a table; None when the blocks hold no expert roster."""
