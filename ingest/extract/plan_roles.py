@@ -31,7 +31,7 @@ _ROLE = "|".join(ROLE_NAMES)
 _ROLE_RE = re.compile(rf"(?:{_ROLE})")
 # Positions that end a holder's text: "区建管委主任", "分管水务工作的副区长", "主要负责同志".
 _POSITION = re.compile(
-    r"(?:常务副区长|副区长|区长|副镇长|镇长|副?局长|副?主任|副?所长|副?站长|支队长|大队长|"
+    r"(?:常务副[区县市]长|副[区县市]长|[区县市]长|副镇长|镇长|副?局长|副?主任|副?所长|副?站长|支队长|大队长|"
     r"副?队长|总经理|副?经理|副?部长|副?科长|副?书记|主要负责同志|负责同志|主要负责人|负责人|"
     r"指挥员|副?总指挥|副?主席|副?秘书长|政委|院长)$")
 _CUT_POSITION = re.compile(
@@ -177,7 +177,7 @@ class RoleFact:
 
 
 _PLAIN_POSITION = re.compile(
-    r"^(?:分管[^、，]*?的|分管)?(?:常务)?(?P<pos>副?区长|副?镇长|街道办事处副?主任|街道党工委副?书记|"
+    r"^(?:分管[^、，]*?的|分管)?(?:常务)?(?P<pos>副?[区县市]长|副?镇长|街道办事处副?主任|街道党工委副?书记|"
     r"副?局长|委副?主任|副?主任)$")
 
 
@@ -198,7 +198,7 @@ def holder_org(text: str, resolve: OrgResolver, taxonomy: Taxonomy, self_org: st
     m = _PLAIN_POSITION.match(t)
     if m:
         pos = m.group("pos")
-        if "区长" in pos:
+        if re.search(r"[区县市]长", pos):
             return government
         return self_org
     cut = _CUT_POSITION.search(t)
@@ -282,9 +282,36 @@ def role_facts(para: str, resolve: OrgResolver, taxonomy: Taxonomy, self_org: st
     return facts
 
 
+_ROLE_COL = re.compile(r"职务|岗位|职位|角色")
+_HOLDER_COL = re.compile(r"担任|人员|由谁|人选|组成")
+
+
+def table_roles(blocks: list[Block]) -> list[tuple[str, str, str]]:
+    """(role, holders phrase, row text) from tables with a 职务 column and an 担任 column."""
+    out: list[tuple[str, str, str]] = []
+    role_i = holder_i = None
+    width = 0
+    for row in blocks:
+        if row.kind != "table_row":
+            role_i = holder_i = None
+            continue
+        cells = [_n(c) for c in row.cells]
+        if any(_ROLE_COL.search(c) for c in cells) and any(_HOLDER_COL.search(c) for c in cells):
+            role_i = next(i for i, c in enumerate(cells) if _ROLE_COL.search(c))
+            holder_i = next(i for i, c in enumerate(cells) if _HOLDER_COL.search(c) and i != role_i)
+            width = len(cells)
+            continue
+        if role_i is None or len(cells) != width:
+            continue
+        role = row.cells[role_i].strip()
+        if _ROLE_RE.fullmatch(_n(role)) and row.cells[holder_i].strip():
+            out.append((_n(role), row.cells[holder_i].strip(), row.text))
+    return out
+
+
 # ---------------------------------------------------------------- working groups
 
-_GROUP_LINE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}组)[：:](?P<rest>.+)$")
+_GROUP_LINE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}组)(?:[：:。．]|[，,](?=由))(?P<rest>.+)$")
 _NEST = r"(?:[^（）()，,；;。]|[（(][^）)]*[）)])"
 _GROUP_INLINE = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{2,10}}组)[（(](?P<lead>{_NEST}+?)(?:牵头|负责)"
@@ -293,7 +320,7 @@ _GROUP_BY = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,10}组)由(?P<lead>[^，。�
                        r"(?:[，,](?P<mem>[^，。；]+?)(?:参加|参与))?")
 _GROUP_LIST = re.compile(r"(?:下设|可设|设立|设有)(?:以下)?(?P<list>[^：:。；]*?组)(?:[。；：:]|$)")
 _GROUP_LIST_BARE = re.compile(r"(?:下设|可设|设立|设)(?!在)(?P<list>[^：:。；，]*?)等(?:工作)?组")
-_LEAD_CLAUSE = re.compile(r"^(?P<o>.+?)(?:共同)?(?:牵头|负责)$")
+_LEAD_CLAUSE = re.compile(r"^(?:由)?(?P<o>.+?)(?:共同)?(?:牵头|负责)$")
 _MEMBER_CLAUSE = re.compile(r"^(?P<o>.+?)(?:等单位|等部门)?(?:参加|参与)$")
 
 
@@ -506,7 +533,37 @@ _PLACE = re.compile(r"(?:公园|中心|广场|场馆|体育馆|学校|文体中�
 _TEAM_STOP = re.compile(r"^(?:建立|组建|各|兼职|专业|组织|负责)")
 
 
-def find_resources(sentence: str, resolve: OrgResolver, taxonomy: Taxonomy) -> list[ResourceFact]:
+_RES_VERB = re.compile(r"组建|建立|设立|下设|申请调用|调用|管理的|组织|依托|^设|在|为|的")
+_GENERIC_RES = re.compile(r"^(?:应急|防汛|综合)?(?:物资)?(?:储备点|储备库|抢险队|救援队|抢修队)$")
+
+
+def clean_resource_name(name: str, resolve: OrgResolver, self_org: str | None
+                        ) -> tuple[str, str | None] | None:
+    """(name, managing unit) from a phrase like "区水务局组建排水抢险队", "区民防办在东湖路民防物资
+    储备库", "本局防汛物资储备点"; None for generic or enumerated phrases ("医疗急救等专业队")."""
+    name = re.split(r"[和及、]", name)[-1]
+    if "等" in name:
+        return None
+    manager = None
+    name = re.sub(r"^(?:\d+|[一二三四五六七八九十]+)个", "", name)
+    verbs = list(_RES_VERB.finditer(name))
+    if verbs and verbs[-1].end() < len(name):
+        first, last = verbs[0], verbs[-1]
+        subj = re.sub(r"^(?:\d+个村|向)", "", name[:first.start()])
+        org = resolve(subj) if subj else None
+        rest = name[last.end():]
+        if org and re.match(r"组建|下设|组织|依托", first.group(0)):
+            rest = (org if subj.startswith("本") else subj) + rest
+        name, manager = rest, org
+    if name.startswith(("本局", "本委")) and self_org:
+        name, manager = self_org + name[2:], self_org
+    if len(name) < 5 or _GENERIC_RES.match(name) or re.match(r"^(?:街道|镇|管理|就近)", name):
+        return None
+    return name, manager
+
+
+def find_resources(sentence: str, resolve: OrgResolver, taxonomy: Taxonomy,
+                   self_org: str | None = None) -> list[ResourceFact]:
     out: list[ResourceFact] = []
 
     def manager(name: str) -> str | None:
@@ -516,27 +573,31 @@ def find_resources(sentence: str, resolve: OrgResolver, taxonomy: Taxonomy) -> l
         return None
 
     for m in _STORE.finditer(sentence):
-        name = re.sub(r"^(?:\d+个|[一二三四五六七八九十]个|其中|设|和|及|、)", "", m.group("name"))
-        if len(name) < 4 or re.match(r"^(?:街道|应急物资储备点$)", name):
+        cleaned = clean_resource_name(m.group("name"), resolve, self_org)
+        if cleaned is None:
             continue
+        name, mgr = cleaned
         loc = m.group("addr") or (m.group("addr2") or "").strip()
         out.append(ResourceFact(name=name, kind="物资储备点", location=loc,
-                                manager=manager(name), quote=sentence))
+                                manager=mgr or manager(name), quote=sentence))
     for m in _TEAM.finditer(sentence):
-        name = m.group("name")
-        if _TEAM_STOP.match(name) or len(name) < 5:
+        if _TEAM_STOP.match(m.group("name")):
             continue
+        cleaned = clean_resource_name(m.group("name"), resolve, self_org)
+        if cleaned is None:
+            continue
+        name, mgr = cleaned
         loc = ""
         after = sentence[m.end():m.end() + 30]
-        drv = re.match(r"^[^，。；]*?驻(?P<a>[^，。；]+)", after)
+        drv = re.match(r"^[^。；]{0,25}?驻(?P<a>[^，。；]+)", after)
         if drv:
-            loc = drv.group("a")
+            loc = re.sub(r"[）)]$", "", drv.group("a")) if "（" not in drv.group("a") else drv.group("a")
         out.append(ResourceFact(name=name, kind="队伍", capacity=(m.group("cap") or ""),
-                                location=loc, manager=manager(name), quote=sentence))
+                                location=loc, manager=mgr or manager(name), quote=sentence))
     for m in _SHELTER.finditer(sentence):
         names = re.sub(r"^.*?(?:启用|使用|优先使用|优先启用|其中|和)", "", m.group("names"))
         for item in re.split(r"[、和]", names):
-            item = item.strip()
+            item = re.sub(r"^(?:就近的|就近|附近的)", "", item.strip())
             if 3 <= len(item) <= 20 and _PLACE.search(item):
                 out.append(ResourceFact(name=item, kind="避难场所", quantity=m.group("cls") or "",
                                         quote=sentence))
@@ -566,8 +627,8 @@ class PlanRolesExtractor:
         meta = doc.meta
         plan_ref = NodeRef(label="Document", key=meta.doc_id)
         self_org = plan_owner(meta.title, taxonomy)
-        government = next((g for g in ("区人民政府", "区政府")
-                           if taxonomy.organizations.canonical(g)), None)
+        government = next((g for g in ("区人民政府", "区政府", "县人民政府", "县政府", "市人民政府",
+                                       "市政府") if taxonomy.organizations.canonical(g)), None)
         if government:
             government = taxonomy.organizations.canonical(government)
         ti = title_incident(meta.title, taxonomy)
@@ -690,6 +751,11 @@ class PlanRolesExtractor:
                     if name:
                         owners[section.path] = name
             resources_here = self._resource_section(section, by_path)
+            for role, phrase, row_text in table_roles(section.blocks):
+                holders = [Holder(text=h, org=holder_org(h, resolve, taxonomy, self_org, government))
+                           for h in split_list(phrase) if h]
+                add_role(RoleFact(name=role, kind="指挥机构", holders=holders, quote=row_text),
+                         section)
             for d in table_duties(section.blocks, resolve, known):
                 add_duty(d, section)
             for para in logical_paragraphs(section.blocks):
@@ -716,7 +782,7 @@ class PlanRolesExtractor:
                     for sent in sentences(para.text):
                         if sent not in para.quote:
                             continue
-                        for r in find_resources(sent, resolve, taxonomy):
+                        for r in find_resources(sent, resolve, taxonomy, self_org):
                             add_resource(r, section)
         return out
 
