@@ -28,30 +28,79 @@ def _settings(args: argparse.Namespace):
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     paths = [Path(p) for p in args.paths]
-
-    def progress(r) -> None:
-        mark = {"ingested": "✓", "unchanged": "=", "failed": "✗"}[r.status]
-        print(f"{mark} {r.path}", file=sys.stderr, flush=True)
-
-    report = services.ingest(settings, paths, force=args.force, kind=args.kind,
-                             progress=progress, build_index=not args.no_index)
+    with _IngestProgress(paths, bar=args.progress or sys.stderr.isatty()) as progress:
+        report = services.ingest(settings, paths, force=args.force, kind=args.kind,
+                                 progress=progress, build_index=not args.no_index)
     status_cn = {"ingested": "已入库", "unchanged": "未变化", "failed": "失败"}
     rows = [[r.doc_id or Path(r.path).name, r.kind, status_cn[r.status], str(r.sections),
              "、".join(f"{k}:{v}" for k, v in sorted(r.facts.items())) or "-",
-             r.error or ("；".join(r.warnings[:2]) + (f" 等{len(r.warnings)}条" if len(r.warnings) > 2 else ""))]
+             r.error or _warning_cell(r.warnings)]
             for r in report.files]
     print(render(["文档", "类型", "状态", "章节", "事实", "警告/错误"], rows))
     n = len(report.files)
     failed = len(report.failed)
-    facts = sum(sum(r.facts.values()) for r in report.files)
+    by_type: dict[str, int] = {}
+    for r in report.files:
+        for k, v in r.facts.items():
+            by_type[k] = by_type.get(k, 0) + v
+    warnings = [(r, w) for r in report.files for w in r.warnings]
     print(f"\n共 {n} 个文件：入库 {sum(r.status == 'ingested' for r in report.files)}，"
-          f"未变化 {sum(r.status == 'unchanged' for r in report.files)}，失败 {failed}；新写入事实 {facts} 条。")
+          f"未变化 {sum(r.status == 'unchanged' for r in report.files)}，失败 {failed}；"
+          f"新写入事实 {sum(by_type.values())} 条。")
+    if by_type:
+        print("事实按类型：" + "、".join(f"{k} {v}" for k, v in
+                                      sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))))
+    if warnings:
+        print(f"警告 {len(warnings)} 条" + ("：" if args.verbose else "（加 --verbose 逐条列出）。"))
+        if args.verbose:
+            for r, w in warnings:
+                print(f"  [{r.doc_id or Path(r.path).name}] {w}")
     for r in report.failed:
         print(f"失败：{r.error}", file=sys.stderr)
     if n == 0:
         print("没有找到可入库的文件（支持 .txt .md .docx .pdf .html .xlsx .csv）。", file=sys.stderr)
         return EXIT_FAILURES
     return EXIT_FAILURES if failed else EXIT_OK
+
+
+def _warning_cell(warnings: list[str]) -> str:
+    if not warnings:
+        return ""
+    return "；".join(warnings[:2]) + (f" 等{len(warnings)}条" if len(warnings) > 2 else "")
+
+
+class _IngestProgress:
+    """Per-file progress on stderr: a bar on a terminal (or with --progress), else one line
+    per file, so logs of unattended runs stay readable."""
+
+    _MARK = {"ingested": "✓", "unchanged": "=", "failed": "✗"}
+
+    def __init__(self, paths: list[Path], *, bar: bool):
+        self._bar = None
+        if bar:
+            from tqdm import tqdm
+
+            from ingest.pipeline import discover
+
+            self._bar = tqdm(total=len(discover(paths)), desc="导入", unit="个文件",
+                             file=sys.stderr, dynamic_ncols=True)
+
+    def __enter__(self) -> _IngestProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def __call__(self, r) -> None:
+        line = f"{self._MARK[r.status]} {r.path}"
+        if self._bar is None:
+            print(line, file=sys.stderr, flush=True)
+            return
+        if r.status == "failed":
+            self._bar.write(line, file=sys.stderr)
+        self._bar.set_postfix_str(Path(r.path).name, refresh=False)
+        self._bar.update(1)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -147,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--kind", choices=["plan", "regulation", "duty_list", "expert_roster", "other"],
                     help="指定文档类型，不自动识别")
     sp.add_argument("--no-index", action="store_true", help="只写入图谱，不更新检索索引")
+    sp.add_argument("--progress", action="store_true",
+                    help="显示进度条（标准错误输出为终端时默认显示）")
+    sp.add_argument("--verbose", action="store_true", help="逐条列出导入警告")
 
     sp = add("ask", "提问（QUESTION 为 - 时从标准输入逐行读取，每行输出一个 JSON）", cmd_ask)
     sp.add_argument("question", metavar="QUESTION")
