@@ -39,6 +39,18 @@ QUERIES: dict[str, str] = {
         "RETURN p.doc_id AS doc_id, p.title AS title, p.level AS level, i.key AS incident, "
         "r.section AS section, r.quote AS quote"
     ),
+    # Plans a plan refers to or belongs to, each resolved to the ingested plan of that title
+    # (references are keyed "title:<title>" because a plan cannot know another's file name);
+    # resolved_doc_id is null for a plan that is not in the graph.
+    "plan_references": (
+        "MATCH (p:Document)-[r:REFERS_TO|PART_OF]->(s:Document) "
+        "OPTIONAL MATCH (t:Document) WHERE t.doc_id IS NOT NULL AND t.title = r.title "
+        "RETURN p.doc_id AS doc_id, p.title AS title, type(r) AS relation, "
+        "coalesce(r.title, s.title, s.key) AS referenced_title, s.key AS target, "
+        "coalesce(t.doc_id, s.doc_id) AS resolved_doc_id, r.relation AS kind, "
+        "r.section AS section, r.quote AS quote "
+        "ORDER BY doc_id, section, referenced_title"
+    ),
     # Every fact one document contributed, with its provenance (browsing, tests).
     "document_facts": (
         "MATCH (a)-[r]->(b) WHERE r.doc_id = $doc_id "

@@ -16,6 +16,7 @@ EXTRACTORS: dict[str, list[str]] = {
         "ingest.extract.plan:PlanExtractor",
         "ingest.extract.plan_roles:PlanRolesExtractor",
         "ingest.extract.plan_levels:PlanLevelsExtractor",
+        "ingest.extract.plan_refs:PlanRefsExtractor",
     ],
     "regulation": [
         "ingest.extract.regulation:RegulationExtractor",

@@ -277,6 +277,8 @@ class QueryTests:
         "plans_for_incidents": {"doc_id", "title", "level", "incident", "section", "quote"},
         "document_facts": {"subject", "relation", "object", "doc_id", "section_id", "section",
                            "quote"},
+        "plan_references": {"doc_id", "title", "relation", "referenced_title", "target",
+                            "resolved_doc_id", "kind", "section", "quote"},
     }
 
     @pytest.fixture(scope="class")
@@ -289,9 +291,17 @@ class QueryTests:
                                         incident=names["inc"]))
         store.write_document(plan_batch(d2, leads=names["support"], incident=names["inc"],
                                         title="《二号预案》"))
+        # A plan referring by title to d2 and to a plan nobody ingested.
+        d3 = names["d3"] = uid("doc")
+        refs = plan_batch(d3, leads=uid("org"), incident=uid("inc"), refers_to="title:《二号预案》")
+        refs.relationships[-1].props.update(title="《二号预案》", relation="refers")
+        refs.relationships.append(rel("PART_OF", ("Document", d3), ("Document", "title:不存在的预案"),
+                                      d3, title="不存在的预案"))
+        store.write_document(refs)
         yield names
         store.delete_document(d1)
         store.delete_document(d2)
+        store.delete_document(d3)
 
     def test_every_query_has_a_test(self) -> None:
         assert set(QUERIES) == set(self.COLUMNS)
@@ -335,6 +345,14 @@ class QueryTests:
         rows = store.query("plans_for_incidents", incidents=[sample["inc"]])
         assert sorted((r["doc_id"], r["incident"], r["section"]) for r in rows) == sorted(
             [(sample["d1"], sample["inc"], "2.1"), (sample["d2"], sample["inc"], "2.1")])
+
+    def test_plan_references(self, store: GraphStore, sample) -> None:
+        rows = [r for r in store.query("plan_references") if r["doc_id"] == sample["d3"]]
+        got = sorted((r["relation"], r["referenced_title"], r["target"], r["resolved_doc_id"])
+                     for r in rows)
+        assert got == [("PART_OF", "不存在的预案", "title:不存在的预案", None),
+                       ("REFERS_TO", "《二号预案》", "title:《二号预案》", sample["d2"])]
+        assert all(r["section"] == "2.1" and r["quote"] for r in rows)
 
     def test_unknown_query_is_refused(self, store: GraphStore) -> None:
         with pytest.raises(KeyError, match="unknown query"):
