@@ -194,25 +194,42 @@ def match_org(surface: str, taxonomy: Taxonomy, *, fuzzy: bool = True) -> OrgMat
     return _record(OrgMatch(surface, ranked[0][0], "fuzzy", score=ranked[0][1]))
 
 
-def annotate(relationships: list[Relationship], notes: list[OrgMatch]) -> None:
+def annotate(relationships: list[Relationship], notes: list[OrgMatch],
+             taxonomy: Taxonomy | None = None) -> None:
     """Put what a mapping dropped back onto the facts it produced: the remit in brackets as
     `scope`, an outdated unit name as `org_surface` (a fact's `surface` already names the
-    incident as written). A fact gets them when its quote contains the surface form."""
+    incident as written). A fact gets them when its quote contains the surface form.
+
+    With `taxonomy`, quotes are also scanned for former names of the fact's unit, so facts of
+    extractors that looked names up without `match_org` keep the outdated name too; each such
+    name is added to `notes` (and so reported once per document).
+    """
     by_org: dict[str, list[OrgMatch]] = {}
     for n in notes:
         by_org.setdefault(n.canonical, []).append(n)
+    lex = taxonomy.organizations if taxonomy is not None else None
     for r in relationships:
         orgs = [ref.key for ref in (r.start, r.end) if ref.label == "Organization"]
-        if len(orgs) != 1 or orgs[0] not in by_org:
+        if len(orgs) != 1:
             continue
         quote = norm(r.provenance.quote)
-        for n in by_org[orgs[0]]:
+        for n in by_org.get(orgs[0], []):
             if norm(n.surface) not in quote:
                 continue
             if n.scope and not r.props.get("scope"):
                 r.props["scope"] = n.scope
             if n.former and "org_surface" not in r.props:
                 r.props["org_surface"] = n.former
+        if lex is None or "org_surface" in r.props:
+            continue
+        for _, _, surface, canonical in lex.find_all(r.provenance.quote):
+            if canonical == orgs[0] and lex.is_former(surface):
+                r.props["org_surface"] = surface
+                note = OrgMatch(surface, canonical, "former", former=surface)
+                if note not in notes:
+                    notes.append(note)
+                    by_org.setdefault(canonical, []).append(note)
+                break
 
 
 def warnings_for(doc_id: str, notes: list[OrgMatch]) -> list[str]:

@@ -165,7 +165,7 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
                                            if x not in first.extra_labels]
             rels += extraction.relationships
             warnings += extraction.warnings
-    annotate(rels, org_notes)
+    annotate(rels, org_notes, taxonomy)
     warnings += warnings_for(meta.doc_id, org_notes)
     return GraphBatch(document=meta, nodes=nodes, relationships=rels), warnings
 

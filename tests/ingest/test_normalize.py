@@ -80,3 +80,14 @@ def test_plan_facts_use_canonical_units_with_scope_old_name_and_warnings(tmp_pat
     for surface, canonical in (("示例区排水管理所", "区排水管理所"), ("区市场监督局", "区市场监管局"),
                                ("区安监局", "区应急管理局")):
         assert f"“{surface}”" in text and f"“{canonical}”" in text and "内涝预案.txt" in text
+
+
+def test_outdated_names_in_a_corpus_plan_are_kept_on_every_kind_of_fact(taxonomy):
+    batch, warnings = build_batch(ROOT / "corpus" / "plans" / "nanyuan_street_plan.txt", taxonomy)
+    old = [r for r in batch.relationships if r.props.get("org_surface")]
+    assert {r.props["org_surface"] for r in old} >= {"区安监局", "区人防办", "区食药监局", "区卫计委"}
+    for r in old:
+        org = r.start.key if r.start.label == "Organization" else r.end.key
+        assert taxonomy.organizations.canonical(r.props["org_surface"]) == org
+        assert r.props["org_surface"] in r.provenance.quote
+    assert sum("为旧称" in w for w in warnings) == 4
