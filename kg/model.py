@@ -27,9 +27,9 @@ DOCUMENT_LABELS: tuple[str, ...] = DocumentLabel.__args__  # type: ignore[attr-d
 REL_TYPES: tuple[str, ...] = RelType.__args__  # type: ignore[attr-defined]
 
 # Shared nodes are merged across documents by `key`; owned nodes belong to one document and are
-# removed with it. Document, Section, Responsibility, Article are owned; the rest are shared.
+# removed with it. Document, Section, Responsibility, Article, levels and roles are owned; the rest are shared.
 OWNED_LABELS: frozenset[str] = frozenset({"Document", "Section", "Responsibility", "Article",
-                                          "SeverityLevel", "ResponseLevel"})
+                                          "SeverityLevel", "ResponseLevel", "Role"})
 
 
 class NodeRef(BaseModel):
