@@ -11,7 +11,8 @@ from typing import Protocol
 
 from kg.store import GraphStore
 from retrieval.contract import Answer, Citation
-from retrieval.graph_answers import plan_answer, unit_answer
+from retrieval.answers import Query
+from retrieval.answers.registry import routes
 from retrieval.linker import Gazetteer
 from retrieval.normalize import normalize_question
 from retrieval.router import route
@@ -71,19 +72,14 @@ class Assistant:
             return Answer(question=question, intent="empty", answer="请输入问题。")
         intent = route(q)
         entities = self._gazetteer.link(q)
-        if intent in ("lead_unit", "support_units", "plan_for_incident"):
-            incident = next((e for e in entities if e.type == "IncidentType"), None)
-            if incident is None:
-                incident = self._gazetteer.closest(q, "IncidentType")
-            if incident is not None:
-                if intent == "plan_for_incident":
-                    places = [e.name for e in entities if e.type == "Organization"]
-                    ans = plan_answer(self._store, question, incident,
-                                      self._gazetteer.categories.get(incident.name, []), places)
-                else:
-                    ans = unit_answer(self._store, question, intent, incident)
+        query = Query(question=question, text=q, intent=intent, entities=entities,
+                      gazetteer=self._gazetteer)
+        for route_intent, _, _, module in routes():
+            if route_intent == intent:
+                ans = module.answer(self._store, query)
                 if ans is not None:
                     return ans
+                break
         return self._fallback(question, q, intent, entities)
 
     def _fallback(self, question: str, q: str, intent: str, entities) -> Answer:

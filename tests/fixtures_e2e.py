@@ -31,3 +31,17 @@ def ingested(cli_env) -> subprocess.CompletedProcess:
     return yingji("ingest", str(CORPUS), env=cli_env)
 
 
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(ingested, cli_env):
+    """An Assistant over the whole ingested sample corpus, in this process (answers tests)."""
+    from kg.settings import Settings
+    from ui import services
+
+    assert ingested.returncode == 0, ingested.stdout + ingested.stderr
+    settings = Settings(data_dir=Path(cli_env["YINGJI_DATA_DIR"]),
+                        model_dir=Path(cli_env["YINGJI_MODEL_DIR"]),
+                        taxonomy_dir=CORPUS / "taxonomy")
+    with services.assistant(settings) as assistant:
+        yield assistant

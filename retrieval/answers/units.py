@@ -1,4 +1,4 @@
-"""Answers read from graph facts, each sentence cited to the clause it came from."""
+"""lead_unit, support_units and plan_for_incident: who leads, who supports, which plan."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,27 @@ from collections import OrderedDict
 from typing import Any
 
 from kg.store import GraphStore
+from retrieval.answers import Query
 from retrieval.contract import Answer, Citation, Entity, Fact
+
+ROUTES: list[tuple[str, str, int]] = [
+    ("support_units", r"配合|协助|支援单位|参与单位|哪些单位参与|协同", 20),
+    ("plan_for_incident",
+     r"(?:哪个|哪一个|什么|哪些|哪份|哪部)(?:应急)?预案|预案吗|适用.{0,6}预案|启动.{0,4}预案|按.{0,4}预案|依据.{0,4}预案",
+     30),
+    ("lead_unit", r"牵头|谁负责|谁管|哪个单位负责|哪个部门负责|主责|由谁|归谁|谁来处置|谁处置", 40),
+]
+
+
+def answer(store: GraphStore, query: Query) -> Answer | None:
+    incident = query.incident()
+    if incident is None:
+        return None
+    if query.intent == "plan_for_incident":
+        places = [e.name for e in query.all("Organization")]
+        return plan_answer(store, query.question, incident,
+                           query.gazetteer.categories.get(incident.name, []), places)
+    return unit_answer(store, query.question, query.intent, incident)
 
 
 def _cite(rows: list[dict[str, Any]]) -> list[Citation]:
