@@ -22,6 +22,7 @@ _ORG_SUFFIX = re.compile(
     r"(?:局|委|办|委员会|办公室|中心|支队|大队|总队|分局|公司|集团|街道|镇|指挥部|站|所|院|队|"
     r"政府|管委会|部|处|科|会)(?:[（(][^）)]{1,12}[)）])?$")
 _SUPPORT_VERB = re.compile(r"配合|协助|参与|协同|支持|做好相关")
+_TASK_VERB = re.compile(r"(?:分别|共同|具体)?(?:负责|按照|承担|做好)")
 _WORK_GROUP = re.compile(r"(?:组|办公室|指挥部|专家组)$")
 _LIST_SPLIT = re.compile(r"[、，,；;和及与]|以及|会同")
 _STRIP_HEAD = re.compile(r"^(?:分别由|并由|均由|另由|由|并|其他|各相关|相关|有关)")
@@ -166,6 +167,12 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
             phrase = re.sub(r"^(?:单位|部门)?[:：为]?", "", phrase)
             support += [o for o in _orgs(phrase, taxonomy, self_org)
                         if o not in support and o not in lead]
+        elif lead and _TASK_VERB.search(clause):
+            # After the lead, "区气象局负责监测预警信息发布" / "区房管局……按照职责做好……":
+            # units given a task in the same statement take part in the response.
+            m = _TASK_VERB.search(clause)
+            support += [o for o in _orgs(clause[:m.start()], taxonomy, self_org)
+                        if o not in support and o not in lead]
     if incident is None and context_incident is not None:
         incident = [context_incident]
     if not lead or not incident:
@@ -208,14 +215,17 @@ def _cell_incidents(cell: str, taxonomy: Taxonomy,
     read with the plan's own incident type it resolves to a subtype of that type."""
     found = find_incidents(cell, taxonomy)
     known = [f for f in found if f[1] in taxonomy.incident_types.entries]
-    if known:
-        return known
     if context is not None:
         scoped = find_incidents(f"{cell}{context[1]}", taxonomy)
         scoped = [f for f in scoped if f[1] == context[1]
                   or context[1] in taxonomy.incident_ancestors(f[1])]
-        if scoped:
+        # The plan's own type narrows the row when the row alone gives only that type or an
+        # ancestor of what the scoped reading finds.
+        if scoped and all(k[1] == context[1] or any(k[1] in taxonomy.incident_ancestors(c)
+                                                    for _, c in scoped) for k in known):
             return [(cell, c) for _, c in scoped]
+    if known:
+        return known
     return found or [(cell, cell)]
 
 
