@@ -51,12 +51,171 @@ QUERIES: dict[str, str] = {
         "r.section AS section, r.quote AS quote "
         "ORDER BY doc_id, section, referenced_title"
     ),
+    # Duties (plan member duties and 四类清单 rows) of organisations, one row per ABOUT target
+    # (about is null when the duty names no incident type or hazard), with the source document.
+    "duties_of_orgs": (
+        "MATCH (o:Organization)-[h:HAS_DUTY]->(r:Responsibility) WHERE o.key IN $orgs "
+        "OPTIONAL MATCH (r)-[:ABOUT]->(x) "
+        "MATCH (d:Document {doc_id: h.doc_id}) "
+        "RETURN o.key AS org, r.key AS duty, r.kind AS kind, r.list_kind AS list_kind, "
+        "r.head AS head, r.name AS item, r.text AS text, r.content AS content, x.key AS about, "
+        "h.doc_id AS doc_id, d.title AS title, d.level AS level, d.kind AS doc_kind, "
+        "h.section AS section, h.quote AS quote ORDER BY h.doc_id, h.section"
+    ),
+    # Every organisation that holds a duty, with the heads its duties were written under
+    # (sub-units and groups such as "轨道交通运营单位"), for fuzzy matching of the asked unit.
+    "duty_holders": (
+        "MATCH (o:Organization)-[:HAS_DUTY]->(r:Responsibility) "
+        "RETURN o.key AS org, collect(DISTINCT r.head) AS heads, count(r) AS duties"
+    ),
+    # Resources with the unit managing them, the incident types they serve and the plan text
+    # naming them: one row per MANAGES / FOR / DEFINES fact.
+    "resources": (
+        "MATCH (a)-[f:MANAGES|FOR|DEFINES]-(r:Resource) "
+        "MATCH (d:Document {doc_id: f.doc_id}) "
+        "RETURN r.key AS resource, r.kind AS kind, r.location AS location, "
+        "r.capacity AS capacity, r.quantity AS quantity, type(f) AS relation, a.key AS other, "
+        "f.doc_id AS doc_id, d.title AS title, d.level AS level, f.section AS section, "
+        "f.quote AS quote ORDER BY f.doc_id, f.section"
+    ),
+    # Articles of the ingested regulations, with whether a newer version supersedes them.
+    "articles": (
+        "MATCH (g:Regulation)-[h:HAS_ARTICLE]->(a:Article) "
+        "OPTIONAL MATCH (n:Regulation)-[:SUPERSEDES]->(g) "
+        "RETURN g.doc_id AS doc_id, g.title AS title, a.key AS article, a.label AS label, "
+        "a.number AS number, a.text AS text, a.paragraphs AS paragraphs, a.items AS items, "
+        "h.section AS section, a.ord AS ord, count(n) > 0 AS superseded ORDER BY doc_id, ord"
+    ),
+    # Citations of articles (plan CITES, duty-list BASED_ON), each with the citing sentence.
+    "article_citations": (
+        "MATCH (s)-[c:CITES|BASED_ON]->(a:Article) "
+        "MATCH (d:Document {doc_id: c.doc_id}) "
+        "RETURN type(c) AS relation, a.key AS article, c.title AS regulation, "
+        "c.article AS label, c.doc_id AS doc_id, d.title AS title, d.kind AS doc_kind, "
+        "c.section AS section, c.quote AS quote ORDER BY c.doc_id, c.section"
+    ),
+    # Laws and documents a plan cites as its basis (CITES to a Regulation or a title stub).
+    "plan_bases": (
+        "MATCH (p:Document)-[c:CITES]->(g:Document) WHERE p.doc_id IN $docs "
+        "RETURN p.doc_id AS doc_id, p.title AS title, coalesce(c.title, g.title, g.key) AS cited, "
+        "g.doc_id AS cited_doc_id, c.section AS section, c.quote AS quote "
+        "ORDER BY doc_id, section"
+    ),
+    # Regulation titles replaced by a newer version (the catalogue's SUPERSEDES edges).
+    "superseded_regulations": (
+        "MATCH (n:Document)-[s:SUPERSEDES]->(o:Document) "
+        "RETURN coalesce(o.title, o.key) AS old, o.key AS old_key, "
+        "coalesce(n.title, n.key) AS new, n.doc_id AS new_doc_id"
+    ),
     # Every fact one document contributed, with its provenance (browsing, tests).
     "document_facts": (
         "MATCH (a)-[r]->(b) WHERE r.doc_id = $doc_id "
         "RETURN a.key AS subject, type(r) AS relation, b.key AS object, r.doc_id AS doc_id, "
         "r.section_id AS section_id, r.section AS section, r.quote AS quote "
         "ORDER BY relation, subject, object, section_id"
+    ),
+    # Expert finder (retrieval/answers/experts.py): the field and hazard vocabulary for linking,
+    # what each field is relevant to, and experts with the roster row (EXPERT_IN provenance).
+    "expert_vocabulary": (
+        "MATCH (n) WHERE n:Field OR n:Hazard OR n:Expert "
+        "RETURN CASE WHEN n:Field THEN 'Field' WHEN n:Hazard THEN 'Hazard' ELSE 'Expert' END "
+        "AS label, n.key AS key, coalesce(n.name, n.key) AS name, n.aliases AS aliases"
+    ),
+    "field_relevance": (
+        "MATCH (f:Field)-[r:RELEVANT_TO]->(t) "
+        "RETURN DISTINCT f.key AS field, CASE WHEN t:Hazard THEN 'Hazard' ELSE 'IncidentType' END "
+        "AS kind, t.key AS target"
+    ),
+    "incident_hazards": (
+        "MATCH (i:IncidentType)-[:INVOLVES]->(h:Hazard) "
+        "RETURN DISTINCT i.key AS incident, h.key AS hazard"
+    ),
+    "experts_in_fields": (
+        "MATCH (e:Expert)-[r:EXPERT_IN]->(f:Field) WHERE f.key IN $fields "
+        "MATCH (d:Document {doc_id: r.doc_id}) "
+        "RETURN e.key AS key, e.name AS name, e.title AS title, e.organisation AS organisation, "
+        "e.fields AS fields, e.research AS research, e.availability AS availability, "
+        "e.region AS region, e.status AS status, e.remark AS remark, e.phones AS phones, "
+        "f.key AS field, r.doc_id AS doc_id, d.title AS doc_title, r.section AS section, "
+        "r.quote AS quote ORDER BY e.key, r.doc_id"
+    ),
+    "experts_by_name": (
+        "MATCH (e:Expert)-[r:EXPERT_IN]->(f:Field) WHERE e.name IN $names "
+        "MATCH (d:Document {doc_id: r.doc_id}) "
+        "RETURN e.key AS key, e.name AS name, e.title AS title, e.organisation AS organisation, "
+        "e.fields AS fields, e.research AS research, e.availability AS availability, "
+        "e.region AS region, e.status AS status, e.remark AS remark, e.phones AS phones, "
+        "f.key AS field, r.doc_id AS doc_id, d.title AS doc_title, r.section AS section, "
+        "r.quote AS quote ORDER BY e.key, r.doc_id"
+    ),
+    # Expert groups (Role kind 专家组) defined by the plans covering incident types.
+    "expert_groups_for_incidents": (
+        "MATCH (p:Document)-[:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "
+        "MATCH (p)-[r:DEFINES]->(g:Role) WHERE g.kind = '专家组' "
+        "RETURN DISTINCT p.doc_id AS doc_id, p.title AS title, p.level AS level, "
+        "i.key AS incident, g.title AS group_name, g.fields AS fields, r.section AS section, "
+        "r.quote AS quote"
+    ),
+    # Sections of one document (e.g. a roster's summary sheet).
+    "document_sections": (
+        "MATCH (d:Document {doc_id: $doc_id})-[:HAS_SECTION]->(s:Section) "
+        "RETURN s.key AS key, s.path AS path, s.heading AS heading, s.text AS text, s.ord AS ord "
+        "ORDER BY s.ord"
+    ),
+    # Articles of the regulations whose title contains a word (e.g. 专家).
+    "articles_of_regulations_titled": (
+        "MATCH (d:Document)-[r:HAS_ARTICLE]->(a:Article) "
+        "WHERE d.doc_id IS NOT NULL AND d.title CONTAINS $word "
+        "RETURN d.doc_id AS doc_id, d.title AS title, a.label AS label, a.number AS number, "
+        "a.text AS text, a.ord AS ord, r.section AS section ORDER BY doc_id, ord"
+    ),
+    # Plans with the incident types they cover (answer modules rank the applicable plan).
+    "plan_profiles": (
+        "MATCH (d:Document) WHERE d.doc_id IS NOT NULL AND d.kind = 'plan' "
+        "OPTIONAL MATCH (d)-[:COVERS]->(i:IncidentType) "
+        "RETURN d.doc_id AS doc_id, d.title AS title, d.level AS level, "
+        "collect(DISTINCT i.key) AS incidents ORDER BY doc_id"
+    ),
+    # 事件分级 clauses of some plans: one row per defining clause, with that clause's thresholds.
+    "severity_levels_of_plans": (
+        "MATCH (p:Document)-[r:DEFINES]->(s:SeverityLevel) WHERE r.doc_id IN $doc_ids "
+        "RETURN r.doc_id AS doc_id, s.level AS level, s.rank AS rank, s.roman AS roman, "
+        "s.incident_types AS incident_types, r.section AS section, r.quote AS quote, "
+        "r.criteria AS criteria, r.deaths_min AS deaths_min, r.deaths_max AS deaths_max, "
+        "r.injuries_min AS injuries_min, r.injuries_max AS injuries_max, "
+        "r.evacuated_min AS evacuated_min, r.evacuated_max AS evacuated_max, "
+        "r.loss_min AS loss_min, r.loss_max AS loss_max, r.other AS other "
+        "ORDER BY doc_id, rank, section"
+    ),
+    # 响应分级 rules of some plans: who starts and ends each level, on which condition.
+    "response_levels_of_plans": (
+        "MATCH (p:Document)-[r:DEFINES]->(s:ResponseLevel) WHERE r.doc_id IN $doc_ids "
+        "RETURN r.doc_id AS doc_id, s.level AS level, s.rank AS rank, s.label AS label, "
+        "r.condition AS condition, r.starter AS starter, s.starters AS starters, "
+        "s.special_starts AS special_starts, s.ender AS ender, s.ender_quote AS ender_quote, "
+        "s.ender_section AS ender_section, s.severities AS severities, "
+        "r.section AS section, r.quote AS quote ORDER BY doc_id, rank, section"
+    ),
+    # Command roles (指挥机构, 工作组, 专家组) some plans define, with who holds them.
+    "roles_of_plans": (
+        "MATCH (p:Document)-[r:DEFINES]->(s:Role) WHERE r.doc_id IN $doc_ids "
+        "OPTIONAL MATCH (s)-[:HELD_BY]->(o:Organization) "
+        "RETURN r.doc_id AS doc_id, s.key AS key, s.role AS role, s.title AS title, "
+        "s.kind AS kind, s.body AS body, s.holders AS holders, s.members AS members, "
+        "s.conditions AS conditions, s.duty AS duty, s.fields AS fields, "
+        "r.section AS section, r.quote AS quote, collect(DISTINCT o.key) AS orgs "
+        "ORDER BY doc_id, section, key"
+    ),
+    # Names for the entity linker beyond incident types and organisations: hazards and expert
+    # fields with their aliases (a hazard with the incident types involving it), and the titles
+    # of ingested plans and regulations.
+    "linkable_names": (
+        "MATCH (n) WHERE n:Hazard OR n:Field OR "
+        "((n:Plan OR n:Regulation) AND n.doc_id IS NOT NULL) "
+        "RETURN CASE WHEN n:Hazard THEN 'Hazard' WHEN n:Field THEN 'Field' "
+        "WHEN n:Plan THEN 'Plan' ELSE 'Regulation' END AS label, "
+        "coalesce(n.title, n.key) AS name, n.aliases AS aliases, n.doc_id AS doc_id, "
+        "[(i:IncidentType)-[:INVOLVES]->(n) | i.key] AS incidents"
     ),
 }
 

@@ -8,6 +8,10 @@ from types import ModuleType
 
 MODULES: list[str] = [
     "retrieval.answers.units",
+    "retrieval.answers.duty_card",
+    "retrieval.answers.levels", "retrieval.answers.command",
+    "retrieval.answers.experts",
+    "retrieval.answers.duties", "retrieval.answers.articles",
 ]
 
 

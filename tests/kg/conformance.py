@@ -279,6 +279,19 @@ class QueryTests:
                            "quote"},
         "plan_references": {"doc_id", "title", "relation", "referenced_title", "target",
                             "resolved_doc_id", "kind", "section", "quote"},
+        "linkable_names": {"label", "name", "aliases", "doc_id", "incidents"},
+        "plan_profiles": {"doc_id", "title", "level", "incidents"},
+        "severity_levels_of_plans": {"doc_id", "level", "rank", "roman", "incident_types",
+                                     "section", "quote", "criteria", "deaths_min",
+                                     "deaths_max", "injuries_min", "injuries_max",
+                                     "evacuated_min", "evacuated_max", "loss_min", "loss_max",
+                                     "other"},
+        "response_levels_of_plans": {"doc_id", "level", "rank", "label", "condition", "starter",
+                                     "starters", "special_starts", "ender", "ender_quote",
+                                     "ender_section", "severities", "section", "quote"},
+        "roles_of_plans": {"doc_id", "key", "role", "title", "kind", "body", "holders",
+                           "members", "conditions", "duty", "fields", "section", "quote",
+                           "orgs"},
     }
 
     @pytest.fixture(scope="class")
@@ -298,10 +311,14 @@ class QueryTests:
         refs.relationships.append(rel("PART_OF", ("Document", d3), ("Document", "title:不存在的预案"),
                                       d3, title="不存在的预案"))
         store.write_document(refs)
+        # A plan defining severity and response levels and command roles.
+        d4 = names["d4"] = uid("doc")
+        store.write_document(levels_batch(d4, names["lead"]))
         yield names
         store.delete_document(d1)
         store.delete_document(d2)
         store.delete_document(d3)
+        store.delete_document(d4)
 
     def test_every_query_has_a_test(self) -> None:
         assert set(QUERIES) == set(self.COLUMNS)
@@ -310,7 +327,10 @@ class QueryTests:
     def test_query_runs_and_returns_its_columns(self, store: GraphStore, sample, name: str):
         params = {"units_for_incidents": {"incidents": [sample["inc"]]},
                   "plans_for_incidents": {"incidents": [sample["inc"]]},
-                  "document_facts": {"doc_id": sample["d1"]}}.get(name, {})
+                  "document_facts": {"doc_id": sample["d1"]},
+                  "severity_levels_of_plans": {"doc_ids": [sample["d4"]]},
+                  "response_levels_of_plans": {"doc_ids": [sample["d4"]]},
+                  "roles_of_plans": {"doc_ids": [sample["d4"]]}}.get(name, {})
         rows = store.query(name, **params)
         assert rows, name
         assert all(set(r) == self.COLUMNS[name] for r in rows)
@@ -354,6 +374,42 @@ class QueryTests:
                        ("REFERS_TO", "《二号预案》", "title:《二号预案》", sample["d2"])]
         assert all(r["section"] == "2.1" and r["quote"] for r in rows)
 
+    def test_plan_profiles(self, store: GraphStore, sample) -> None:
+        rows = {r["doc_id"]: r for r in store.query("plan_profiles")}
+        assert rows[sample["d1"]]["incidents"] == [sample["inc"]]
+        assert rows[sample["d4"]]["title"] == "《四号专项应急预案》"
+
+    def test_levels_and_roles_of_plans(self, store: GraphStore, sample) -> None:
+        d4, other = sample["d4"], uid("none")
+        sev = store.query("severity_levels_of_plans", doc_ids=[d4, other])
+        assert [(r["level"], r["rank"], r["deaths_min"], r["deaths_max"], r["section"])
+                for r in sev] == [("较大", 3, 3, 10, "3.3")]
+        assert sev[0]["quote"] == "造成3人以上10人以下死亡的，为较大事故。"
+        resp = store.query("response_levels_of_plans", doc_ids=[d4])
+        assert [(r["level"], r["starter"], r["condition"], r["ender"]) for r in resp] == [
+            ("二级", "区长", "发生较大事故", "区长")]
+        roles = store.query("roles_of_plans", doc_ids=[d4])
+        assert [(r["title"], r["kind"], r["holders"], r["orgs"]) for r in roles] == [
+            ("抢险救援组", "工作组", [sample["lead"]], [sample["lead"]])]
+        assert store.query("roles_of_plans", doc_ids=[other]) == []
+
+    def test_linkable_names(self, store: GraphStore, sample) -> None:
+        d, hazard, field, inc = uid("doc"), uid("燃气管道"), uid("燃气"), uid("燃气管道泄漏")
+        batch = plan_batch(d, leads=uid("区建管委"), incident=inc, title="《五号专项应急预案》")
+        batch.nodes += [Node(label="Hazard", key=hazard, props={"name": hazard, "aliases": ["管网"]}),
+                        Node(label="Field", key=field, props={"name": field, "aliases": ["燃气工程"]})]
+        batch.relationships.append(rel("INVOLVES", ("IncidentType", inc), ("Hazard", hazard), d))
+        store.write_document(batch)
+        try:
+            rows = {(r["label"], r["name"]): r for r in store.query("linkable_names")}
+            assert rows[("Hazard", hazard)]["aliases"] == ["管网"]
+            assert set(rows[("Hazard", hazard)]["incidents"]) == {inc}
+            assert rows[("Field", field)]["aliases"] == ["燃气工程"]
+            assert rows[("Plan", "《五号专项应急预案》")]["doc_id"] == d
+            assert rows[("Plan", "《二号预案》")]["doc_id"] == sample["d2"]
+        finally:
+            store.delete_document(d)
+
     def test_unknown_query_is_refused(self, store: GraphStore) -> None:
         with pytest.raises(KeyError, match="unknown query"):
             store.query("MATCH (n) DETACH DELETE n")
@@ -393,3 +449,254 @@ class SchemaAndConcurrencyTests:
 class GraphStoreConformance(WriteReadTests, ReplaceTests, DeleteTests, CrossDocumentTests,
                             RollbackTests, InjectionTests, QueryTests, SchemaAndConcurrencyTests):
     """Everything a GraphStore backend must pass. Subclasses provide the `store` fixture."""
+
+
+# ---- Expert finder queries (retrieval/answers/experts.py) -------------------------------------
+# Appended without touching the classes above: the columns join QueryTests.COLUMNS (so the
+# guard test knows them) and one test writing its own roster, plan and regulation joins
+# QueryTests (so every backend runs it).
+
+EXPERT_COLUMNS = {
+    "expert_vocabulary": {"label", "key", "name", "aliases"},
+    "field_relevance": {"field", "kind", "target"},
+    "incident_hazards": {"incident", "hazard"},
+    "experts_in_fields": {"key", "name", "title", "organisation", "fields", "research",
+                          "availability", "region", "status", "remark", "phones", "field",
+                          "doc_id", "doc_title", "section", "quote"},
+    "experts_by_name": {"key", "name", "title", "organisation", "fields", "research",
+                        "availability", "region", "status", "remark", "phones", "field",
+                        "doc_id", "doc_title", "section", "quote"},
+    "expert_groups_for_incidents": {"doc_id", "title", "level", "incident", "group_name",
+                                    "fields", "section", "quote"},
+    "document_sections": {"key", "path", "heading", "text", "ord"},
+    "articles_of_regulations_titled": {"doc_id", "title", "label", "number", "text", "ord",
+                                       "section"},
+}
+QueryTests.COLUMNS.update(EXPERT_COLUMNS)
+
+
+def _expert_batches(names: dict[str, str]) -> list[GraphBatch]:
+    roster, plan, reg = names["roster"], names["plan"], names["reg"]
+    f, hz, inc, code = names["field"], names["hazard"], names["incident"], names["code"]
+    row = f"1　{code}　{names['expert']}　{f}　在库　139-5555-1207"
+    sec = f"{roster}#名册"
+    roster_batch = GraphBatch(
+        document=DocumentMeta(doc_id=roster, title=f"{roster}名册", kind="expert_roster",
+                              source_path=f"corpus/{roster}.xlsx", version="v1"),
+        nodes=[Node(label="Section", key=sec, props={"path": "名册", "heading": "名册",
+                                                    "text": row, "ord": 1, "doc_id": roster}),
+               Node(label="Expert", key=code,
+                    props={"name": names["expert"], "title": "高级工程师", "organisation": "示例单位",
+                           "fields": [f], "research": "泄漏处置", "availability": "7×24",
+                           "region": "示例区", "status": "在库", "remark": None,
+                           "phones": ["13955551207"]}),
+               Node(label="Field", key=f, props={"name": f, "aliases": [f + "工程"]}),
+               Node(label="Hazard", key=hz, props={"name": hz, "aliases": []}),
+               Node(label="IncidentType", key=inc, props={"name": inc})],
+        relationships=[
+            rel("HAS_SECTION", ("Document", roster), ("Section", sec), roster, "名册", row),
+            rel("EXPERT_IN", ("Expert", code), ("Field", f), roster, "名册", row),
+            rel("RELEVANT_TO", ("Field", f), ("Hazard", hz), roster, "名册", row),
+            rel("RELEVANT_TO", ("Field", f), ("IncidentType", inc), roster, "名册", row),
+            rel("INVOLVES", ("IncidentType", inc), ("Hazard", hz), roster, "名册", row)])
+    group_quote = f"区应急管理局建立专家组，由{f}等领域专家组成。"
+    group = f"{plan}#专家组"
+    plan_batch_ = GraphBatch(
+        document=DocumentMeta(doc_id=plan, title=f"{plan}专项应急预案", kind="plan",
+                              source_path=f"corpus/{plan}.txt", version="v1"),
+        nodes=[Node(label="Document", key=plan, props={"level": "专项"}, extra_labels=["Plan"]),
+               Node(label="IncidentType", key=inc, props={"name": inc}),
+               Node(label="Role", key=group, props={"title": "专家组", "kind": "专家组",
+                                                    "fields": [f]})],
+        relationships=[
+            rel("COVERS", ("Document", plan), ("IncidentType", inc), plan, "1.3", group_quote),
+            rel("DEFINES", ("Document", plan), ("Role", group), plan, "2.6", group_quote)])
+    art = f"{reg}#第三条"
+    reg_batch = GraphBatch(
+        document=DocumentMeta(doc_id=reg, title=names["reg_title"], kind="regulation",
+                              source_path=f"corpus/{reg}.docx", version="v1"),
+        nodes=[Node(label="Document", key=reg, props={}, extra_labels=["Regulation"]),
+               Node(label="Article", key=art, props={"label": "第三条", "number": 3,
+                                                     "text": "专家聘期为3年。", "ord": 2})],
+        relationships=[rel("HAS_ARTICLE", ("Document", reg), ("Article", art), reg,
+                           "第一章/第三条", "第三条　专家聘期为3年。")])
+    return [roster_batch, plan_batch_, reg_batch]
+
+
+def _test_expert_queries(self, store: GraphStore) -> None:
+    names = {"roster": uid("roster"), "plan": uid("plan"), "reg": uid("reg"),
+             "field": uid("燃气"), "hazard": uid("燃气管道"), "incident": uid("燃气事故"),
+             "code": uid("AQ"), "expert": uid("王建平")}
+    names["reg_title"] = f"{uid('示例区')}专家库管理办法"
+    for b in _expert_batches(names):
+        store.write_document(b)
+    try:
+        def check(name: str, **params) -> list[dict]:
+            rows = store.query(name, **params)
+            assert rows, name
+            assert all(set(r) == EXPERT_COLUMNS[name] for r in rows), name
+            return rows
+
+        vocab = {(r["label"], r["key"]) for r in check("expert_vocabulary")}
+        assert {("Field", names["field"]), ("Hazard", names["hazard"]),
+                ("Expert", names["code"])} <= vocab
+        rel_rows = {(r["field"], r["kind"], r["target"]) for r in check("field_relevance")}
+        assert {(names["field"], "Hazard", names["hazard"]),
+                (names["field"], "IncidentType", names["incident"])} <= rel_rows
+        assert (names["incident"], names["hazard"]) in {
+            (r["incident"], r["hazard"]) for r in check("incident_hazards")}
+        [e] = check("experts_in_fields", fields=[names["field"]])
+        assert (e["key"], e["name"], e["status"], e["phones"], e["doc_id"], e["section"]) == (
+            names["code"], names["expert"], "在库", ["13955551207"], names["roster"], "名册")
+        assert e["quote"].startswith("1　" + names["code"])
+        [b] = check("experts_by_name", names=[names["expert"]])
+        assert b["field"] == names["field"] and b["doc_title"] == f"{names['roster']}名册"
+        [g] = check("expert_groups_for_incidents", incidents=[names["incident"]])
+        assert (g["doc_id"], g["level"], g["group_name"], g["fields"], g["section"]) == (
+            names["plan"], "专项", "专家组", [names["field"]], "2.6")
+        [s] = check("document_sections", doc_id=names["roster"])
+        assert s["path"] == "名册" and names["expert"] in s["text"]
+        [a] = check("articles_of_regulations_titled", word=names["reg_title"][-10:])
+        assert (a["doc_id"], a["label"], a["number"], a["text"], a["section"]) == (
+            names["reg"], "第三条", 3, "专家聘期为3年。", "第一章/第三条")
+        assert store.query("experts_in_fields", fields=[uid("none")]) == []
+        assert store.query("articles_of_regulations_titled", word=uid("none")) == []
+    finally:
+        for d in (names["roster"], names["plan"], names["reg"]):
+            store.delete_document(d)
+
+
+QueryTests.test_expert_queries = _test_expert_queries
+
+
+def levels_batch(doc_id: str, org: str) -> GraphBatch:
+    """A plan with one severity level, one response level and one working group."""
+    sev_q, resp_q, role_q = ("造成3人以上10人以下死亡的，为较大事故。",
+                             "二级响应：发生较大事故，由区长决定启动。", f"抢险救援组：{org}牵头。")
+    plan = ("Document", doc_id)
+    nodes = [
+        Node(label="Document", key=doc_id, props={}, extra_labels=["Plan"]),
+        Node(label="SeverityLevel", key=f"{doc_id}#较大", props={
+            "name": "较大", "level": "较大", "rank": 3, "roman": "Ⅲ级", "incident_types": [],
+            "deaths_min": 3, "deaths_max": 10}),
+        Node(label="ResponseLevel", key=f"{doc_id}#二级", props={
+            "name": "二级", "level": "二级", "rank": 2, "label": "二级响应",
+            "condition": "发生较大事故", "starter": "区长", "starters": ["区长"],
+            "special_starts": [], "ender": "区长", "ender_quote": resp_q, "ender_section": "6.1",
+            "severities": ["较大"]}),
+        Node(label="Role", key=f"{doc_id}#抢险救援组", props={
+            "name": f"{doc_id}#抢险救援组", "role": "抢险救援组", "title": "抢险救援组",
+            "kind": "工作组", "body": "", "holders": [org], "members": [], "conditions": [""],
+            "duty": "", "fields": []}),
+        Node(label="Organization", key=org, props={"name": org}),
+    ]
+    rels = [
+        rel("DEFINES", plan, ("SeverityLevel", f"{doc_id}#较大"), doc_id, section="3.3",
+            quote=sev_q, criteria="造成3人以上10人以下死亡", deaths_min=3, deaths_max=10),
+        rel("DEFINES", plan, ("ResponseLevel", f"{doc_id}#二级"), doc_id, section="6.1",
+            quote=resp_q, condition="发生较大事故", starter="区长"),
+        rel("DEFINES", plan, ("Role", f"{doc_id}#抢险救援组"), doc_id, section="2.5",
+            quote=role_q),
+        rel("HELD_BY", ("Role", f"{doc_id}#抢险救援组"), ("Organization", org), doc_id,
+            section="2.5", quote=role_q),
+    ]
+    meta = DocumentMeta(doc_id=doc_id, title="《四号专项应急预案》", kind="plan",
+                        source_path=f"corpus/{doc_id}.txt", version="v1",
+                        kind_reason="标题含“应急预案”")
+    return GraphBatch(document=meta, nodes=nodes, relationships=rels)
+
+
+# ---- Duty, resource and article queries (retrieval/answers/duties|resources|articles.py) -------
+
+DUTY_COLUMNS = {
+    "duties_of_orgs": {"org", "duty", "kind", "list_kind", "head", "item", "text", "content",
+                       "about", "doc_id", "title", "level", "doc_kind", "section", "quote"},
+    "duty_holders": {"org", "heads", "duties"},
+    "resources": {"resource", "kind", "location", "capacity", "quantity", "relation", "other",
+                  "doc_id", "title", "level", "section", "quote"},
+    "articles": {"doc_id", "title", "article", "label", "number", "text", "paragraphs", "items",
+                 "section", "ord", "superseded"},
+    "article_citations": {"relation", "article", "regulation", "label", "doc_id", "title",
+                          "doc_kind", "section", "quote"},
+    "plan_bases": {"doc_id", "title", "cited", "cited_doc_id", "section", "quote"},
+    "superseded_regulations": {"old", "old_key", "new", "new_doc_id"},
+}
+QueryTests.COLUMNS.update(DUTY_COLUMNS)
+
+
+def _duty_batches(n: dict[str, str]) -> list[GraphBatch]:
+    plan, reg = n["plan"], n["reg"]
+    duty_q = f"{n['org']}：负责组织楼内居民疏散。"
+    res_q = f"{n['org']}防汛物资储备点设在南苑路150号，储备移动泵40台。"
+    cite_q = f"单位负责人应当于1小时内报告（《{n['reg_title']}》第九条）。"
+    duty, res, art = f"{plan}#2.3#{n['org']}", n["res"], f"{n['reg_title']}#第九条"
+    plan_b = GraphBatch(
+        document=DocumentMeta(doc_id=plan, title=f"{plan}专项应急预案", kind="plan",
+                              source_path=f"corpus/{plan}.txt", version="v1"),
+        nodes=[Node(label="Document", key=plan, props={"level": "专项"}, extra_labels=["Plan"]),
+               Node(label="Organization", key=n["org"], props={"name": n["org"]}),
+               Node(label="IncidentType", key=n["inc"], props={"name": n["inc"]}),
+               Node(label="Responsibility", key=duty,
+                    props={"kind": "member_duty", "head": n["org"], "org": n["org"],
+                           "text": "负责组织楼内居民疏散。"}),
+               Node(label="Resource", key=res, props={"name": res, "kind": "物资储备点",
+                                                      "location": "南苑路150号"}),
+               Node(label="Article", key=art, props={"stub": True})],
+        relationships=[
+            rel("HAS_DUTY", ("Organization", n["org"]), ("Responsibility", duty), plan, "2.3", duty_q),
+            rel("ABOUT", ("Responsibility", duty), ("IncidentType", n["inc"]), plan, "2.3", duty_q),
+            rel("MANAGES", ("Organization", n["org"]), ("Resource", res), plan, "5.2", res_q),
+            rel("FOR", ("Resource", res), ("IncidentType", n["inc"]), plan, "5.2", res_q),
+            rel("CITES", ("Document", plan), ("Article", art), plan, "6", cite_q,
+                title=n["reg_title"], article="第九条"),
+            rel("CITES", ("Document", plan), ("Document", f"title:{n['reg_title']}"), plan, "6",
+                cite_q, title=n["reg_title"])])
+    reg_b = GraphBatch(
+        document=DocumentMeta(doc_id=reg, title=n["reg_title"], kind="regulation",
+                              source_path=f"corpus/{reg}.docx", version="v1"),
+        nodes=[Node(label="Document", key=reg, props={}, extra_labels=["Regulation"]),
+               Node(label="Article", key=f"{reg}#第二条",
+                    props={"label": "第二条", "number": 2, "text": "预案每3年评估1次。",
+                           "paragraphs": ["预案每3年评估1次。"], "items": [], "ord": 1}),
+               Node(label="Document", key=f"{reg}@old", props={"title": n["reg_title"] + "（旧）"})],
+        relationships=[
+            rel("HAS_ARTICLE", ("Document", reg), ("Article", f"{reg}#第二条"), reg,
+                "第一章/第二条", "第二条　预案每3年评估1次。"),
+            rel("SUPERSEDES", ("Document", reg), ("Document", f"{reg}@old"), reg, "目录",
+                n["reg_title"])])
+    return [plan_b, reg_b]
+
+
+def _test_duty_resource_article_queries(self, store: GraphStore) -> None:
+    n = {"plan": uid("plan"), "reg": uid("reg"), "org": uid("区房管局"), "inc": uid("燃气泄漏"),
+         "res": uid("防汛物资储备点"), "reg_title": uid("示例区预案管理办法")}
+    for b in _duty_batches(n):
+        store.write_document(b)
+    try:
+        def check(name: str, **params) -> list[dict]:
+            rows = store.query(name, **params)
+            assert rows, name
+            assert all(set(r) == DUTY_COLUMNS[name] for r in rows), name
+            return rows
+
+        [d] = check("duties_of_orgs", orgs=[n["org"]])
+        assert (d["text"], d["about"], d["doc_id"], d["section"], d["doc_kind"]) == (
+            "负责组织楼内居民疏散。", n["inc"], n["plan"], "2.3", "plan")
+        assert store.query("duties_of_orgs", orgs=[uid("none")]) == []
+        assert {"org": n["org"], "heads": [n["org"]], "duties": 1} in check("duty_holders")
+        res = {(r["relation"], r["other"]) for r in check("resources") if r["resource"] == n["res"]}
+        assert res == {("MANAGES", n["org"]), ("FOR", n["inc"])}
+        [a] = [r for r in check("articles") if r["doc_id"] == n["reg"]]
+        assert (a["label"], a["paragraphs"], a["superseded"]) == ("第二条", ["预案每3年评估1次。"], False)
+        [c] = [r for r in check("article_citations") if r["doc_id"] == n["plan"]]
+        assert (c["regulation"], c["label"], c["section"]) == (n["reg_title"], "第九条", "6")
+        bases = check("plan_bases", docs=[n["plan"]])
+        assert {(b["cited"], b["section"]) for b in bases} == {(n["reg_title"], "6")}
+        sup = [r for r in check("superseded_regulations") if r["new_doc_id"] == n["reg"]]
+        assert [(r["old_key"], r["new"]) for r in sup] == [(f"{n['reg']}@old", n["reg_title"])]
+    finally:
+        for doc in (n["plan"], n["reg"]):
+            store.delete_document(doc)
+
+
+QueryTests.test_duty_resource_article_queries = _test_duty_resource_article_queries

@@ -1,0 +1,133 @@
+"""member_duty: what a unit does in an incident, from plan member duties and 四类清单 rows.
+
+The unit asked about is a linked organisation or, for sub-units and groups the gazetteer does
+not know by the question's wording ("危化科", "居委会"), the duty holder whose name shares the
+most with the question. Its duties are ranked by: about the asked incident type (or a parent or
+subtype of it), the plan that speaks for the incident (its own special plan, then the general
+plan, then other plans), then duty-list rows (责任清单 first), and the words the question shares
+with the duty. When none of its duties is about that incident, the answer says so and lists the
+closest ones.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kg.store import GraphStore
+from retrieval.answers import Query
+from retrieval.answers._match import bigrams, cite, clean, question_bigrams, source
+from retrieval.answers.units import source_rank
+from retrieval.contract import Answer, Entity, Fact
+
+ROUTES: list[tuple[str, str, int]] = [
+    ("member_duty",
+     r"(?:负责|负|干|做|管|承担)(?:什么|啥|嘛|哪些)|要做什么|要干|做什么|职责|具体管|负什么责"
+     r"|清单里(?:是)?怎么|清单里(?:有)?哪些|要管吗|先做什么|负责哪",
+     15),
+]
+
+_LIST_ORDER = {"责任清单": 0, "任务清单": 1, "监管清单": 2, "权力清单": 3}
+_GENERIC_ORG = set("区局委办会所队中心公司街道镇")
+
+
+def _core(incident: str) -> str:
+    return re.sub(r"(?:突发)?(?:事故|事件|灾害)$", "", incident)
+
+
+def _org_score(q: str, qb: set[str], org: str, heads: list[str], linked: set[str]) -> float:
+    if org in linked:
+        return 1.0
+    best = 0.0
+    for name in [org, *[h for h in heads if h]]:
+        if len(name) >= 2 and name in q:
+            return 1.0
+        nb = {b for b in bigrams(name) if not set(b) <= _GENERIC_ORG}
+        if not nb:
+            continue
+        hit = len(qb & nb)
+        if hit >= 2:
+            best = max(best, min(0.9, hit / len(nb) + 0.1 * hit))
+    return best
+
+
+def answer(store: GraphStore, query: Query) -> Answer | None:
+    q = query.text
+    qb = question_bigrams(q)
+    linked = {e.name for e in query.all("Organization")}
+    holders = store.query("duty_holders")
+    scored = [(_org_score(q, qb, h["org"], h.get("heads") or [], linked), h["org"]) for h in holders]
+    scored = [(s, o) for s, o in scored if s >= 0.5]
+    if not scored:
+        return None
+    org_scores = dict((o, s) for s, o in scored)
+    # A linked unit that is the whole of a longer matched name ("区应急管理局" inside a question
+    # about its 科) yields to the more specific holder.
+    rows = store.query("duties_of_orgs", orgs=list(org_scores))
+    if not rows:
+        return None
+    incident = query.incident()
+    family: set[str] = set()
+    if incident is not None:
+        family = {incident.name, *query.gazetteer.categories.get(incident.name, [])}
+        family |= {n for n, cats in query.gazetteer.categories.items() if incident.name in cats}
+
+    duties: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        d = duties.setdefault(r["duty"], {**r, "abouts": set()})
+        if r["about"]:
+            d["abouts"].add(r["about"])
+
+    def inc_score(d: dict[str, Any]) -> float:
+        if incident is None:
+            return 0.0
+        if incident.name in d["abouts"]:
+            return 1.0
+        if d["abouts"] & family:
+            return 0.7
+        if _core(incident.name) and _core(incident.name) in (d["title"] or ""):
+            return 0.6
+        return 0.0
+
+    def src_bonus(d: dict[str, Any]) -> float:
+        if d["doc_kind"] == "plan":
+            rank = source_rank(d, incident.name) if incident else 3
+            return 0.3 - 0.05 * rank
+        return 0.2 - 0.03 * _LIST_ORDER.get(d["list_kind"] or "", 4)
+
+    def text_of(d: dict[str, Any]) -> str:
+        return d.get("content") or d.get("text") or d.get("quote") or ""
+
+    ranked = []
+    for d in duties.values():
+        words = len(qb & bigrams(text_of(d) + (d.get("item") or "" if d["kind"] != "member_duty" else "")))
+        s_inc = inc_score(d)
+        score = 3 * org_scores[d["org"]] + 2 * s_inc + 0.5 * words + src_bonus(d)
+        ranked.append((score, s_inc, d))
+    ranked.sort(key=lambda x: -x[0])
+    org = ranked[0][2]["org"]
+    mine = [x for x in ranked if x[2]["org"] == org]
+    about = [x for x in mine if x[1] > 0]
+    if incident is not None and not about:
+        shown = mine[:3]
+        head = (f"{org}的职责中未写明{incident.name}方面的内容，"
+                f"最相近的职责有：")
+    else:
+        pool = about or mine
+        top = pool[0][0]
+        shown = [x for x in pool if x[0] >= top - 1.5][:3]
+        head = f"{org}" + (f"在{incident.name}中" if incident is not None and about else "") + "的职责："
+    items = []
+    for i, (_, _, d) in enumerate(shown, 1):
+        items.append(f"{'①②③'[i - 1] if len(shown) > 1 else ''}{clean(text_of(d)).rstrip('。；;')}"
+                     f"（{source(d)}）")
+    text = head + "；".join(items) + "。"
+    used = [d for _, _, d in shown]
+    facts = []
+    for d in used:
+        for a in sorted(d["abouts"]) or [""]:
+            facts.append(Fact(subject=d["org"], relation="HAS_DUTY",
+                              object=a or clean(text_of(d))[:40], doc_id=d["doc_id"],
+                              section=d["section"] or ""))
+    entities = [Entity(type="Organization", name=org)] + ([incident] if incident else [])
+    return Answer(question=query.question, intent="member_duty", entities=entities, answer=text,
+                  facts=facts, citations=cite(used))
