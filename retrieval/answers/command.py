@@ -1,0 +1,142 @@
+"""command_structure: who holds a command role (总指挥, 副总指挥, 现场指挥长, 组长, 主任), who
+leads a working group, which groups a plan sets up, and where the command office sits.
+
+Facts are the Role nodes the applicable plan DEFINES (kind 指挥机构 / 工作组 / 专家组), with
+their holders (and the condition under which each holds the role), members and the verbatim
+clause; the office's seat is read from that clause's own words ("设在……").
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kg.store import GraphStore
+from retrieval.answers import Query
+from retrieval.answers.applicable import cite, plan_rows, source
+from retrieval.contract import Answer, Fact
+
+ROUTES: list[tuple[str, str, int]] = [
+    ("command_structure",
+     r"总指挥|指挥长|工作组|[\u4e00-\u9fff]{2,6}组(?:由|是)?(?:谁|哪个|哪家|哪些单位)(?:牵头|负责)"
+     r"|组长|应急委[^，。？?]{0,3}主任|(?:办|办公室)[^，。？?]{0,4}(?:设在|在哪|日常工作)"
+     r"|有哪些[^，。？?]{0,2}组|设(?:了|置)?哪些组|指挥部[^，。？?]{0,4}(?:组成|构成|由谁组成)",
+     8),
+]
+
+_OFFICE = re.compile(r"(?:办|办公室)[^，。？?]{0,6}(?:设在|在哪|日常工作|承担)|设在哪")
+_GROUP_LIST = re.compile(r"有哪些[^，。？?]{0,2}组|设(?:了|置)?哪些组|几个(?:工作)?组|工作组有哪些|哪些工作组")
+
+
+def _mentions(q: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Roles the question names, longest names first, never a role named only inside a longer
+    one ("总指挥" inside "副总指挥")."""
+    cands = []
+    for r in rows:
+        title, role, body = r.get("title") or "", r.get("role") or "", r.get("body") or ""
+        for name in {title, role if not body else ""} - {""}:
+            for m in re.finditer(re.escape(name), q):
+                cands.append((m.end() - m.start(), m.start(), m.end(), r))
+        if body and body in q and role and role in q:
+            i = q.find(role)
+            cands.append((len(body) + len(role), i, i + len(role), r))
+    cands.sort(key=lambda c: (-c[0], c[1]))
+    taken: list[tuple[int, int]] = []
+    out: list[dict[str, Any]] = []
+    for _, a, b, r in cands:
+        if r in out:
+            continue
+        if any(a < y and x < b for x, y in taken):
+            continue
+        taken.append((a, b))
+        out.append(r)
+    return out
+
+
+def _holders(r: dict[str, Any]) -> str:
+    holders = r.get("holders") or []
+    conds = r.get("conditions") or []
+    groups: dict[str, list[str]] = {}
+    for i, h in enumerate(holders):
+        c = conds[i] if i < len(conds) else ""
+        groups.setdefault(c or "", []).append(h)
+    parts = []
+    for c, hs in groups.items():
+        who = "、".join(hs)
+        parts.append(f"{c}{'' if c.endswith('的') or not c else '时'}由{who}担任" if c else f"由{who}担任")
+    return "；".join(parts)
+
+
+def _role_sentence(r: dict[str, Any]) -> str:
+    title = r.get("title") or r.get("role") or ""
+    kind = r.get("kind") or ""
+    holders = r.get("holders") or []
+    if kind == "工作组":
+        s = f"{title}由{'、'.join(holders)}牵头" if holders else f"{title}（预案未写明牵头单位）"
+        if r.get("members"):
+            s += f"，{'、'.join(r['members'])}参加"
+        if r.get("duty"):
+            s += f"，{r['duty']}"
+        return s
+    if kind == "专家组":
+        s = f"{title}由{'、'.join(holders)}组建" if holders else title
+        if r.get("fields"):
+            s += f"，专业领域：{'、'.join(r['fields'])}"
+        return s
+    return f"{title}{_holders(r)}" if holders else f"{title}（预案未写明由谁担任）"
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；])", text or "") if s.strip()]
+
+
+def _office(q: str, rows: list[dict[str, Any]], named: list[dict[str, Any]]):
+    """(sentence, row) saying where the office sits: the named body's own clause first (a
+    分指挥部's office), then the command office's clause."""
+    daily = "日常工作" in q or "承担" in q
+    pool = [r for r in named if r.get("body")] + \
+        [r for r in rows if (r.get("role") or "").endswith("办公室主任")] + named
+    for r in pool:
+        hits = [s.strip() for s in _sentences(r.get("quote") or "") if "设在" in s or
+                (daily and re.search(r"日常工作|具体工作", s))]
+        if hits:
+            return "".join(hits), r
+    return None
+
+
+def answer(store: GraphStore, query: Query) -> Answer | None:
+    plans = plan_rows(store, query, "roles_of_plans")
+    if not plans:
+        return None
+    plan, rows = plans[0]
+    q = query.text
+    incident = query.incident()
+    entities = [incident] if incident else []
+    named = _mentions(q, rows)
+    parts: list[str] = []
+    used: list[dict[str, Any]] = []
+    if _OFFICE.search(q):
+        office = _office(q, rows, named)
+        if office:
+            sentence, r = office
+            parts.append(sentence.rstrip("。；"))
+            used.append(r)
+        named = [r for r in named if not (r.get("role") or "").endswith("办公室主任")
+                 and not (r.get("body") and r in used)]
+    if _GROUP_LIST.search(q):
+        groups = [r for r in rows if r.get("kind") == "工作组"]
+        if groups:
+            parts.append(f"共设{len(groups)}个工作组：" + "；".join(_role_sentence(r) for r in groups))
+            used += groups
+    for r in named:
+        if r not in used:
+            parts.append(_role_sentence(r))
+            used.append(r)
+    if not parts:
+        return None
+    text = f"按{source(plan, [r['section'] for r in used])}，" + "；".join(parts) + "。"
+    facts = [Fact(subject=r.get("title") or r.get("role") or "", relation="HELD_BY",
+                  object="、".join(r.get("holders") or []) or "（未写明）", doc_id=plan["doc_id"],
+                  section=r["section"]) for r in used]
+    return Answer(question=query.question, intent="command_structure", entities=entities,
+                  answer=text, facts=facts,
+                  citations=cite(plan, [(r["section"], r["quote"]) for r in used]))
