@@ -5,6 +5,7 @@ re-ingested (index stamp changed) and reloads its gazetteer and passage indexes.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -13,8 +14,8 @@ from kg.store import GraphStore
 from retrieval.contract import Answer, Citation
 from retrieval.answers import Query
 from retrieval.answers.registry import routes
-from retrieval.linker import Gazetteer
-from retrieval.normalize import normalize_question
+from retrieval.linker import Gazetteer, SemanticLinker
+from retrieval.normalize import learn_shorthand, normalize_question
 from retrieval.router import route
 
 
@@ -30,22 +31,77 @@ class PassageSearch(Protocol):
     def search(self, question: str, k: int = 5) -> list[Passage]: ...
 
 
-def build_gazetteer(store: GraphStore) -> Gazetteer:
+# --- entity linking: gazetteer from the graph (owned by the linking work; keep delimited) ---
+_TITLE_PREFIX = re.compile(r"^(?:中华人民共和国|[^区县市《》]{1,6}?[区县市](?=[^区县市]))")
+
+
+def title_aliases(title: str) -> list[str]:
+    """Short forms people use for a plan or law title: without the 示例区/中华人民共和国 prefix,
+    and 专项预案 for 专项应急预案."""
+    out: list[str] = []
+    short = _TITLE_PREFIX.sub("", title)
+    for t in (title, short):
+        if t != title and len(t) >= 5:
+            out.append(t)
+        if "应急预案" in t and len(t) > 6:
+            out.append(t.replace("应急预案", "预案"))
+    return [a for a in dict.fromkeys(out) if a != title]
+
+
+_SEMANTIC_CACHE: dict[tuple, SemanticLinker] = {}
+
+
+def build_gazetteer(store: GraphStore, embedder: Callable[[], object] | None = None) -> Gazetteer:
+    """Incident types (aliases, categories) and organisations link first; hazards, expert fields,
+    plan and regulation titles after them. With `embedder`, incident types unmatched by any
+    surface are linked by embedding (the model loads on the first such question only)."""
     g = Gazetteer()
     for row in store.query("incident_type_names"):
         g.add("IncidentType", row["name"], row.get("aliases") or [])
         g.categories[row["name"]] = list(row.get("categories") or [])
     for row in store.query("organization_names"):
         g.add("Organization", row["name"], row.get("aliases") or [])
+    for row in store.query("linkable_names"):
+        name, label = row["name"], row["label"]
+        if not name:
+            continue
+        if label in ("Plan", "Regulation"):
+            g.add(label, name, title_aliases(name))
+            if row.get("doc_id"):
+                g.doc_ids[name] = row["doc_id"]
+        else:
+            g.add(label, name, row.get("aliases") or [])
+            if label == "Hazard" and row.get("incidents"):
+                g.hazard_incidents[name] = list(dict.fromkeys(row["incidents"]))
+    g.shorthand = learn_shorthand([(s, n) for t in ("IncidentType", "Hazard", "Field")
+                                   for s, n in g.aliases(t)])
+    try:
+        from retrieval.lexical_index import add_words
+
+        add_words(g.user_words())
+    except Exception:  # the segmenter is optional for linking itself
+        pass
+    if embedder is not None:
+        surfaces = g.aliases("IncidentType")
+        key = (id(embedder), tuple(surfaces))
+        if key not in _SEMANTIC_CACHE:  # re-embedding ~600 aliases on every reload is waste
+            _SEMANTIC_CACHE.clear()
+            _SEMANTIC_CACHE[key] = SemanticLinker(embedder, surfaces, ancestors=g.categories)
+        g.semantic = _SEMANTIC_CACHE[key]
     return g
+# --- end entity linking ---
 
 
 class Assistant:
     def __init__(self, store: GraphStore, passages: Callable[[], PassageSearch] | None = None,
-                 generation: Callable[[], object] | None = None):
+                 generation: Callable[[], object] | None = None,
+                 embedder: Callable[[], object] | None = None):
         """`passages` builds the text search lazily (it loads the embedding model);
-        `generation` returns a token that changes whenever the stored data changed."""
+        `generation` returns a token that changes whenever the stored data changed;
+        `embedder` returns the (lazily loading) Embedder the linker may use for questions no
+        gazetteer surface links — None: linking by surfaces and bigrams only."""
         self._store = store
+        self._embedder_factory = embedder
         self._passages_factory = passages
         self._passages: PassageSearch | None = None
         self._generation = generation or (lambda: None)
@@ -55,7 +111,7 @@ class Assistant:
     def _refresh(self) -> None:
         gen = self._generation()
         if gen != self._seen_generation or self._gazetteer is None:
-            self._gazetteer = build_gazetteer(self._store)
+            self._gazetteer = build_gazetteer(self._store, self._embedder_factory)
             self._seen_generation = gen
 
     def ask(self, question: str) -> Answer:
@@ -67,7 +123,7 @@ class Assistant:
     def _answer(self, question: str) -> Answer:
         self._refresh()
         assert self._gazetteer is not None
-        q = normalize_question(question)
+        q = normalize_question(question, self._gazetteer.shorthand)
         if not q:
             return Answer(question=question, intent="empty", answer="请输入问题。")
         intent = route(q)

@@ -106,10 +106,13 @@ def assistant(settings: Settings) -> Iterator:
     from retrieval.passages import HybridPassageSearch, index_generation
 
     store = open_store(settings)
+    shared: list = []  # one embedder (loaded on first use) for passages and entity linking
+    emb = lambda: shared[0] if shared else (shared.append(embedder(settings)) or shared[0])  # noqa: E731
     try:
         yield Assistant(store,
-                        passages=lambda: HybridPassageSearch(settings.index_dir, embedder(settings)),
-                        generation=lambda: index_generation(settings.index_dir))
+                        passages=lambda: HybridPassageSearch(settings.index_dir, emb()),
+                        generation=lambda: index_generation(settings.index_dir),
+                        embedder=emb)
     finally:
         store.close()
 

@@ -1,0 +1,123 @@
+"""duty_card: one screen for the duty officer — who leads and supports, which plan, what response
+level rule, which experts and resources — for a question that asks several of these at once
+("燃气管道泄漏谁牵头？用哪个预案？找哪位专家？") or a bare incident report ("某小区燃气泄漏").
+
+Each line is the answer of the module that owns that question type (units, levels, experts,
+resources), asked with the same incident; citations, facts, experts and resources are merged.
+Modules written later (levels, experts, resources) are imported lazily: a missing one leaves its
+line out. Public API: ROUTES, answer(store, query), card(store, query, parts).
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import replace
+from typing import Any
+
+from kg.store import GraphStore
+from retrieval.answers import Query
+from retrieval.answers.units import plan_answer, unit_answer
+from retrieval.contract import Answer, Citation, Fact
+
+# What each part of a card is asked with (regexes over the normalised question).
+PARTS: dict[str, str] = {
+    "units": r"谁(?:来)?(?:牵头|负责|处置)|由谁(?:牵头|负责|处置)|哪个(?:单位|部门)(?:牵头|负责|处置)"
+             r"|哪些(?:单位|部门)(?:配合|参与|协助)|谁配合",
+    "plan": r"(?:哪个|哪一个|什么|哪些|哪份|哪部)(?:应急)?预案|(?:用|适用|启动|按|执行)(?:哪|什么)",
+    "level": r"(?:几|哪一?|什么)级(?:别的?)?(?:应急)?响应|响应(?:级别|等级)(?:是|为)?(?:几|什么|哪)",
+    "expert": r"(?:哪|什么|几)(?:位|个|些|类)?(?:方面的?|领域的?)?专家|(?:找|请|叫|联系)(?:哪|谁|什么)?.{0,4}专家"
+              r"|专家.{0,3}(?:是谁|有谁|有哪些|找谁)",
+    "resource": r"(?:哪些|什么|有没有|调|用)(?:应急)?(?:物资|装备|队伍|救援力量)|(?:物资|装备|队伍)(?:在哪|有哪些|有什么)",
+}
+# Questions about the documents themselves (do they agree, which article) are never a card.
+_NOT_CARD = r"(?!.*(?:一致|一样|对得上|说法|矛盾|冲突|第几条|哪一条|哪条|依据|规定))"
+ORDER = ("units", "plan", "level", "expert", "resource")
+
+
+def _pairs_pattern() -> str:
+    keys = list(PARTS)
+    alts = [f"(?=.*(?:{PARTS[a]}))(?=.*(?:{PARTS[b]}))"
+            for i, a in enumerate(keys) for b in keys[i + 1:]]
+    return r"^" + _NOT_CARD + r"(?:" + "|".join(alts) + r")"
+
+
+# Questions that ask no question at all: short reports of what happened (no 谁/哪/什么/吗…).
+_BARE = (r"^(?!.*(?:谁|哪|什么|怎|几|吗|呢|多少|是否|能否|可否|如何|为何|为什么|依据|规定|条|一致|矛盾"
+         r"|冲突|列出|介绍|说明|职责|负责|预案|清单|专家|物资|响应|要求|应当|需要|标准))[^？?]{3,30}[。！!]?$")
+
+ROUTES: list[tuple[str, str, int]] = [
+    ("duty_card", _pairs_pattern(), 5),  # two or more parts asked at once: before single intents
+    ("duty_card", _BARE, 95),  # a bare report: only when no single-intent rule matched
+]
+
+_MODULES = {"level": ("retrieval.answers.levels", "response_level"),
+            "expert": ("retrieval.answers.experts", "expert"),
+            "resource": ("retrieval.answers.resources", "resource")}
+_LABELS = {"units": "牵头/配合", "plan": "适用预案", "level": "响应级别", "expert": "专家",
+           "resource": "物资队伍"}
+
+
+def asked_parts(text: str) -> list[str]:
+    """The parts a question asks for, in card order; all of them for a bare report."""
+    parts = [p for p in ORDER if re.search(PARTS[p], text)]
+    return parts if len(parts) >= 2 else list(ORDER)
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _part(store: GraphStore, query: Query, part: str, incident) -> Answer | None:
+    try:
+        if part == "units":
+            return unit_answer(store, query.question, "lead_unit", incident)
+        if part == "plan":
+            places = [e.name for e in query.all("Organization")]
+            return plan_answer(store, query.question, incident,
+                               query.gazetteer.categories.get(incident.name, []), places)
+        mod_name, intent = _MODULES[part]
+        mod = _module(mod_name)
+        if mod is None:
+            return None
+        ents = [incident, *[e for e in query.entities if e.type != "IncidentType"]]
+        sub = replace(query, intent=intent, entities=ents)
+        return mod.answer(store, sub)
+    except Exception:  # one module's failure must not cost the officer the whole card
+        return None
+
+
+def card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
+    incident = query.first("IncidentType")
+    if incident is None and query.entities == [] and re.search(_BARE, query.text):
+        return None  # a bare sentence about nothing we know: leave it to the passages
+    incident = incident or query.incident()
+    if incident is None:
+        return None
+    lines: list[str] = []
+    facts: list[Fact] = []
+    cites: list[Citation] = []
+    experts: list[dict[str, Any]] = []
+    resources: list[dict[str, Any]] = []
+    got = 0
+    for part in parts:
+        a = _part(store, query, part, incident)
+        if a is None or not a.citations:
+            continue
+        got += 1
+        lines.append(f"{_LABELS[part]}：{a.answer.strip()}")
+        facts += [f for f in a.facts if f not in facts]
+        cites += [c for c in a.citations if c not in cites]
+        experts += a.experts
+        resources += a.resources
+    if not got:
+        return None
+    text = f"【{incident.name}】\n" + "\n".join(lines)
+    return Answer(question=query.question, intent="duty_card", entities=query.entities or [incident],
+                  answer=text, facts=facts, citations=cites, experts=experts, resources=resources)
+
+
+def answer(store: GraphStore, query: Query) -> Answer | None:
+    return card(store, query, asked_parts(query.text))
