@@ -31,7 +31,8 @@ ingest: prepare
 	$(BIN)/yingji ingest corpus --data-dir $(DATA)
 
 bench: install
-	$(BIN)/python bench/ask.py --data-dir $(DATA)
+	@test -d $(DATA) || { echo "make bench: no data dir $(DATA); run make ingest first"; exit 2; }
+	$(BIN)/python bench/ask.py --data-dir $(DATA) --qa corpus/eval/dev_qa.jsonl
 
 clean-data:
 	-$(BIN)/yingji server stop --data-dir $(DATA)
