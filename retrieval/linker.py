@@ -213,16 +213,16 @@ class Gazetteer:
             if e.type != "Hazard":
                 continue
             types = self.hazard_incidents.get(e.name) or []
-            if len(types) == 1:
-                return Entity(type="IncidentType", name=types[0], surface=e.surface)
-            if types:
-                common = [c for c in self.categories.get(types[0], [])
-                          if all(c in self.categories.get(t, []) or c == t for t in types[1:])]
-                if types[0] in [*types[1:]] or all(types[0] in self.categories.get(t, [])
-                                                   for t in types[1:]):
-                    return Entity(type="IncidentType", name=types[0], surface=e.surface)
-                if common and common[0] not in ("事故灾难", "自然灾害", "公共卫生事件", "社会安全事件"):
-                    return Entity(type="IncidentType", name=common[0], surface=e.surface)
+            if not types:
+                continue
+            cats = self.categories
+            for t in types:  # one type that is, or is a parent of, all the others
+                if all(t == u or t in cats.get(u, []) for u in types):
+                    return Entity(type="IncidentType", name=t, surface=e.surface)
+            common = [c for c in cats.get(types[0], [])
+                      if all(c in cats.get(u, []) for u in types[1:])]
+            if common and cats.get(common[0]):  # a shared parent below the top categories
+                return Entity(type="IncidentType", name=common[0], surface=e.surface)
         return None
 
     def closest_bigram(self, question: str, type_: str, min_overlap: int = 2) -> Entity | None:
