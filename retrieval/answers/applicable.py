@@ -106,10 +106,25 @@ def plan_rows(store: GraphStore, query: Query, name: str
     return [(p, by_doc[p["doc_id"]]) for p in ranked if p["doc_id"] in by_doc]
 
 
-def cite(plan: dict[str, Any], items: list[tuple[str, str]]) -> list[Citation]:
+def cite(plan: dict[str, Any], items: list[tuple[str, str]],
+         store: GraphStore | None = None) -> list[Citation]:
+    """Citations of a plan's clauses. With a store, each quote is widened to the whole line of
+    its section that holds it (the clause with its own number, "第七条　……", "（二）……")."""
+    lines: dict[str, str] = {}
+    if store is not None:
+        for sec in store.query("document_sections", doc_id=plan["doc_id"]):
+            lines.setdefault(sec["path"], sec.get("text") or "")
     seen: OrderedDict[tuple[str, str], Citation] = OrderedDict()
     for section, quote in items:
-        if quote and (section, quote) not in seen:
+        if not quote:
+            continue
+        text = lines.get(section or "", "")
+        i = text.find(quote)
+        if i >= 0:
+            a = text.rfind("\n", 0, i) + 1
+            b = text.find("\n", i + len(quote))
+            quote = text[a:b if b >= 0 else len(text)].strip() or quote
+        if (section, quote) not in seen:
             seen[(section, quote)] = Citation(doc_id=plan["doc_id"],
                                               title=plan.get("title") or plan["doc_id"],
                                               section=section or "", quote=quote)

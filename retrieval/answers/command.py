@@ -139,4 +139,4 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
                   section=r["section"]) for r in used]
     return Answer(question=query.question, intent="command_structure", entities=entities,
                   answer=text, facts=facts,
-                  citations=cite(plan, [(r["section"], r["quote"]) for r in used]))
+                  citations=cite(plan, [(r["section"], r["quote"]) for r in used], store))

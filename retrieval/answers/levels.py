@@ -172,7 +172,8 @@ def grading_answer(store: GraphStore, query: Query) -> Answer | None:
                                   object=f"{row['level']}：{why}", doc_id=plan["doc_id"],
                                   section=row["section"])],
                       citations=cite(plan, [(row["section"], row["quote"])] +
-                                     [(r["section"], r["quote"]) for r in same if r is not row][:2]))
+                                     [(r["section"], r["quote"]) for r in same if r is not row][:2],
+                                     store))
     # No figure decides it: the criteria of the level asked, or of every level.
     asked = [m.group(0) for m in _SEV_WORD.finditer(q)]
     chosen = [r for r in rows if r["level"] in asked] or rows
@@ -193,7 +194,7 @@ def grading_answer(store: GraphStore, query: Query) -> Answer | None:
                   facts=[Fact(subject=plan.get("title") or plan["doc_id"], relation="DEFINES",
                               object=r["level"], doc_id=plan["doc_id"], section=r["section"])
                          for r in chosen],
-                  citations=cite(plan, [(r["section"], r["quote"]) for r in chosen]))
+                  citations=cite(plan, [(r["section"], r["quote"]) for r in chosen], store))
 
 
 # ------------------------------------------------------------------ response levels
@@ -214,7 +215,8 @@ def asked_levels(text: str) -> list[str]:
 def _name(row: dict[str, Any]) -> str:
     label = row.get("label") or ""
     own = f"{row['level']}响应"
-    return own if not label or label == own else f"{own}（{label}）"
+    return own if not label or label in (own, row["level"]) or "响应" not in label \
+        else f"{own}（{label}）"
 
 
 def _special(q: str, row: dict[str, Any]) -> tuple[str, str] | None:
@@ -333,4 +335,4 @@ def response_answer(store: GraphStore, query: Query) -> Answer | None:
                           doc_id=plan["doc_id"], section=r["section"]))
     text = f"按{source(plan, [s for s, _ in cites])}，" + "；".join(parts) + "。"
     return Answer(question=query.question, intent="response_level", entities=entities,
-                  answer=text, facts=facts, citations=cite(plan, cites))
+                  answer=text, facts=facts, citations=cite(plan, cites, store))
