@@ -60,8 +60,12 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     if not scored:
         return None
     org_scores = dict((o, s) for s, o in scored)
-    # A linked unit that is the whole of a longer matched name ("区应急管理局" inside a question
-    # about its 科) yields to the more specific holder.
+    # A unit whose name is part of a longer holder named in the question ("区市场监管局" in
+    # "区市场监管局检验检测中心") yields to that more specific holder.
+    literal = [o for o in org_scores if o in q]
+    for o in list(org_scores):
+        if any(o != longer and o in longer for longer in literal):
+            del org_scores[o]
     rows = store.query("duties_of_orgs", orgs=list(org_scores))
     if not rows:
         return None
