@@ -186,25 +186,37 @@ class Gazetteer:
             if spoken != text:
                 found: list[Entity] = []
                 self._scan(spoken, self.surfaces, self._pattern, found)
-                out = [e for e in found if e.type == "IncidentType"] + out
+                out = [self.refine(e, text) for e in found if e.type == "IncidentType"] + out
         self._scan(text, self.secondary, self._pattern2, out)
         return out
 
     def closest(self, question: str, type_: str, min_overlap: int = 2) -> Entity | None:
-        """The nearest `type_` when no surface matched: by embedding for incident types (when an
-        embedder is attached and the match clears its calibrated margin), else by bigrams."""
-        if type_ == "IncidentType":
-            implied = self.implied_incident(question)
-            if implied is not None:
-                return implied
-        if type_ == "IncidentType" and self.semantic is not None:
+        """The nearest `type_` when no surface matched. For incident types: a near-complete
+        bigram match of some alias; the type a named hazard implies; the embedding neighbour
+        (when an embedder is attached and the match clears its calibrated margin); a weaker
+        bigram match. Each is refined to a subtype the wording names more closely."""
+        scored = self._bigram(question, type_, min_overlap)
+        strong = scored is not None and scored[0] >= 0.75
+        if type_ != "IncidentType" or strong:
+            return scored[1] if scored else None
+        implied = self.implied_incident(question)
+        if implied is not None:
+            return self.refine(implied, question)
+        if self.semantic is not None:
             try:
                 hit = self.semantic.nearest(colloquial(_key(question)))
             except Exception:  # no model on disk: the bigram fallback still answers
                 hit = None
             if hit is not None:
-                return Entity(type=type_, name=hit[0], surface="")
-        return self.closest_bigram(question, type_, min_overlap)
+                return self.refine(Entity(type=type_, name=hit[0], surface=""), question)
+        return scored[1] if scored else None
+
+    def refine(self, entity: Entity, question: str) -> Entity:
+        """A subtype of `entity` whose alias the question's wording overlaps best, if any."""
+        scored = self._bigram(question, entity.type, 2)
+        if scored and entity.name in self.categories.get(scored[1].name, []):
+            return scored[1]
+        return entity
 
     def implied_incident(self, question: str) -> Entity | None:
         """The incident type a named hazard implies (储罐区 → 危险化学品事故): the one type that
@@ -227,6 +239,10 @@ class Gazetteer:
 
     def closest_bigram(self, question: str, type_: str, min_overlap: int = 2) -> Entity | None:
         """Best bigram-overlap match of `type_`, ignoring generic words."""
+        scored = self._bigram(question, type_, min_overlap)
+        return scored[1] if scored else None
+
+    def _bigram(self, question: str, type_: str, min_overlap: int) -> tuple[float, Entity] | None:
         q = {b for b in char_bigrams(question) if not set(b) <= _GENERIC}
         best: tuple[float, str, str] | None = None
         for surface, (t, name) in [*self.surfaces.items(), *self.secondary.items()]:
@@ -238,4 +254,4 @@ class Gazetteer:
                 score = hit / len(s) if s else 0.0
                 if best is None or score > best[0]:
                     best = (score, name, surface)
-        return Entity(type=type_, name=best[1], surface=best[2]) if best else None
+        return (best[0], Entity(type=type_, name=best[1], surface=best[2])) if best else None
