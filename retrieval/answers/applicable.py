@@ -73,6 +73,8 @@ def rank_plans(store: GraphStore, query: Query) -> list[dict[str, Any]]:
         else:
             if level == "总体":
                 s += 50
+            elif level == "专项" and incident and incident.name in (p.get("incidents") or []):
+                s += 60  # no plan of its own: the special plan that covers it, then the general
         s += _LEVEL_BONUS.get(level, 0)
         return s
 
@@ -92,11 +94,11 @@ def first_plan_with(rows: list[dict[str, Any]], ranked: list[dict[str, Any]]
     return None
 
 
-def plan_rows(store: GraphStore, query: Query, name: str
+def plan_rows(store: GraphStore, query: Query, name: str, top: int = 8
               ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """[(plan, its rows of query `name`)], the most applicable plan first, plans without such
-    rows left out."""
-    ranked = rank_plans(store, query)
+    """[(plan, its rows of query `name`)] for the `top` most applicable plans, the most
+    applicable first, plans without such rows left out."""
+    ranked = rank_plans(store, query)[:top]
     if not ranked:
         return []
     rows = store.query(name, doc_ids=[p["doc_id"] for p in ranked])
