@@ -34,10 +34,12 @@ def _core(incident: str) -> str:
     return re.sub(r"(?:突发)?(?:事故|事件|灾害)$", "", incident)
 
 
-def _org_score(q: str, qb: set[str], org: str, heads: list[str], linked: set[str]) -> float:
-    if org in linked:
-        return 1.0
+def _org_score(q: str, qb: set[str], org: str, heads: list[str], linked: dict[str, str]) -> float:
     best = 0.0
+    if org in linked:
+        if linked[org]:
+            return 1.0
+        best = 0.8  # linked by a looser rule (no surface in the question): a named unit wins
     for name in [org, *[h for h in heads if h]]:
         if len(name) >= 2 and name in q:
             return 1.0
@@ -53,7 +55,7 @@ def _org_score(q: str, qb: set[str], org: str, heads: list[str], linked: set[str
 def answer(store: GraphStore, query: Query) -> Answer | None:
     q = query.text
     qb = question_bigrams(q)
-    linked = {e.name for e in query.all("Organization")}
+    linked = {e.name: e.surface for e in query.all("Organization")}
     holders = store.query("duty_holders")
     scored = [(_org_score(q, qb, h["org"], h.get("heads") or [], linked), h["org"]) for h in holders]
     scored = [(s, o) for s, o in scored if s >= 0.5]
