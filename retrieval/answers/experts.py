@@ -351,6 +351,13 @@ def finder_answer(store: GraphStore, query: Query, v: _Vocab, show_phones: bool)
             add(f, 3.0, f"问题所问领域“{f}”")
     if not scores:
         return None
+    # "懂X的专家" / "X方面的专家": a speciality asked by name that is no field or hazard we know
+    # is not answered with experts for whatever incident the rest of the question suggests.
+    m = re.search(r"懂([\u4e00-\u9fff]{2,10}?)的|([\u4e00-\u9fff]{2,8}?)(?:方面|领域|专业)的?专家", text)
+    if m and not asked:
+        phrase = m.group(1) or m.group(2)
+        if not any(s_ in phrase or phrase in s_ for _, _, s_ in linked):
+            return None
     rows = store.query("experts_in_fields", fields=sorted(scores))
     if not rows:
         return None
