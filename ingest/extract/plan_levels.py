@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ingest.document import Block
 from ingest.extract import Extraction, ParsedDocument
+from ingest.extract.citations import cn_to_int
 from ingest.extract.incidents import find_incidents
 from ingest.extract.plan import title_incident
 from ingest.structure import Section, strip_number
@@ -51,8 +52,6 @@ _METRICS = (
     ("evacuated", re.compile(r"转移|安置|疏散|撤离")),
     ("loss", re.compile(r"损失")),
 )
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
 _QTY = re.compile(
     r"(?P<pre>超过|不少于|不低于|不足|少于|低于)?"
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?P<mag>万|亿)?"
@@ -77,18 +76,11 @@ def severity_level(label: str) -> str | None:
 
 
 def _cn_number(text: str) -> float | None:
+    """Arabic (possibly decimal) or Chinese numeral; the integer rules are citations.cn_to_int."""
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in "十百千":
-            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)
+    n = cn_to_int(text)
+    return None if n is None else float(n)
 
 
 @dataclass
