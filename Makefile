@@ -6,12 +6,12 @@ DATA   ?= data
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install prepare ingest ui clean-data bench
+.PHONY: run test install browser prepare ingest ui clean-data bench
 
 run: ingest
 	$(BIN)/yingji ui --data-dir $(DATA) --port $(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 install: $(STAMP)
@@ -23,6 +23,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
+
+# The browser test drives Debian's chromium (no browser download from Playwright's CDN).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 prepare: install
 	$(BIN)/yingji prepare --data-dir $(DATA)
