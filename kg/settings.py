@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # Alias tables (organisations, incident types) users extend; see corpus/taxonomy.
     taxonomy_dir: Path = Path("corpus/taxonomy")
     log_level: str = "WARNING"
+    # API: key→role file (TOML; default <data_dir>/api_keys.toml) and the upload size limit.
+    api_keys: Path | None = None
+    upload_max_mb: float = 20.0
 
     @property
     def embedding_model_dir(self) -> Path:
@@ -35,6 +38,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def api_keys_file(self) -> Path:
+        return self.api_keys or (self.data_dir / "api_keys.toml")
 
     @property
     def server_dir(self) -> Path:
