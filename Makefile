@@ -24,11 +24,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# The browser test drives Debian's chromium (no browser download from Playwright's CDN).
+# The browser test drives Debian's chromium (no browser download from Playwright's CDN);
+# a CJK font so the screenshot shows Chinese text instead of empty boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium and a CJK font for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 prepare: install
 	$(BIN)/yingji prepare --data-dir $(DATA)
