@@ -217,6 +217,51 @@ QUERIES: dict[str, str] = {
         "coalesce(n.title, n.key) AS name, n.aliases AS aliases, n.doc_id AS doc_id, "
         "[(i:IncidentType)-[:INVOLVES]->(n) | i.key] AS incidents"
     ),
+    # Browsing (kg/browse.py): documents with their metadata and section counts ($kind and
+    # $doc_id null: all), fact counts per document and relationship type, and the
+    # neighbourhood of an entity (matched by key, name, title or alias) for drawing: one row
+    # per (centre, neighbour, type, direction) with the first fact's provenance; a centre
+    # without edges comes back once with other null.
+    "document_list": (
+        "MATCH (d:Document) WHERE d.doc_id IS NOT NULL AND ($kind IS NULL OR d.kind = $kind) "
+        "AND ($doc_id IS NULL OR d.doc_id = $doc_id) "
+        "OPTIONAL MATCH (d)-[:HAS_SECTION]->(s:Section) "
+        "WITH d, count(s) AS sections "
+        "RETURN d.doc_id AS doc_id, d.title AS title, d.kind AS kind, d.level AS level, "
+        "d.issuer AS issuer, d.issued_date AS issued_date, d.effective_date AS effective_date, "
+        "d.scope AS scope, d.version AS version, sections ORDER BY doc_id"
+    ),
+    "document_fact_counts": (
+        "MATCH ()-[r]->() WHERE r.doc_id IS NOT NULL AND type(r) <> 'HAS_SECTION' "
+        "RETURN r.doc_id AS doc_id, type(r) AS relation, count(*) AS n"
+    ),
+    "graph_neighbourhood": (
+        "MATCH (n) WHERE n.key = $entity OR n.name = $entity OR n.title = $entity "
+        "OR $entity IN n.aliases "
+        "WITH n LIMIT 5 "
+        "OPTIONAL MATCH (n)-[r]-(m) WHERE type(r) <> 'HAS_SECTION' "
+        "WITH n, m, type(r) AS relation, startNode(r) = n AS outgoing, "
+        "collect({doc_id: r.doc_id, section: r.section, quote: r.quote}) AS sources "
+        "RETURN n.key AS centre, labels(n) AS centre_labels, "
+        "coalesce(n.name, n.title) AS centre_name, m.key AS other, labels(m) AS other_labels, "
+        "m.name AS other_name, m.title AS other_title, m.text AS other_text, relation, "
+        "outgoing, size(sources) AS n_sources, sources[0] AS source "
+        "ORDER BY relation, other LIMIT $cap"
+    ),
+    # Consistency checks (kg/checks): every ingested document, and every fact of some
+    # relationship types with both end nodes' labels and properties, so that rules compare
+    # stored facts and a draft's facts (kg/checks/facts.py) in one shape.
+    "check_documents": (
+        "MATCH (d:Document) WHERE d.doc_id IS NOT NULL "
+        "RETURN d.doc_id AS doc_id, d.title AS title, d.kind AS kind, d.level AS level, "
+        "d.source_path AS source_path ORDER BY d.doc_id"
+    ),
+    "check_facts": (
+        "MATCH (a)-[r]->(b) WHERE type(r) IN $types "
+        "RETURN type(r) AS type, labels(a) AS start_labels, a.key AS start, "
+        "properties(a) AS start_props, labels(b) AS end_labels, b.key AS end, "
+        "properties(b) AS end_props, properties(r) AS props"
+    ),
 }
 
 

@@ -700,3 +700,96 @@ def _test_duty_resource_article_queries(self, store: GraphStore) -> None:
 
 
 QueryTests.test_duty_resource_article_queries = _test_duty_resource_article_queries
+
+
+# ---- Browsing queries (kg/browse.py: document library, plan detail, graph neighbourhood) ------
+
+BROWSE_COLUMNS = {
+    "document_list": {"doc_id", "title", "kind", "level", "issuer", "issued_date",
+                      "effective_date", "scope", "version", "sections"},
+    "document_fact_counts": {"doc_id", "relation", "n"},
+    "graph_neighbourhood": {"centre", "centre_labels", "centre_name", "other", "other_labels",
+                            "other_name", "other_title", "other_text", "relation", "outgoing",
+                            "n_sources", "source"},
+}
+QueryTests.COLUMNS.update(BROWSE_COLUMNS)
+
+
+def _test_browse_queries(self, store: GraphStore) -> None:
+    d1, d2 = uid("plan"), uid("plan")
+    org, other, inc = uid("区住建委"), uid("区公安分局"), uid("燃气管道泄漏")
+    store.write_document(plan_batch(d1, leads=org, supports=[other], incident=inc,
+                                    title="《甲专项应急预案》"))
+    store.write_document(plan_batch(d2, leads=org, incident=inc, title="《乙专项应急预案》"))
+    try:
+        def check(name: str, **params) -> list[dict]:
+            rows = store.query(name, **params)
+            assert rows, name
+            assert all(set(r) == BROWSE_COLUMNS[name] for r in rows), name
+            return rows
+
+        listed = {r["doc_id"]: r for r in check("document_list", kind="plan", doc_id=None)}
+        assert {d1, d2} <= set(listed)
+        assert (listed[d1]["title"], listed[d1]["sections"]) == ("《甲专项应急预案》", 1)
+        [one] = check("document_list", kind=None, doc_id=d2)
+        assert one["doc_id"] == d2 and one["kind"] == "plan"
+        assert store.query("document_list", kind="regulation", doc_id=d1) == []
+        assert store.query("document_list", kind=None, doc_id=uid("none")) == []
+        counts = {(r["relation"], r["n"]) for r in check("document_fact_counts")
+                  if r["doc_id"] == d1}
+        assert counts == {("COVERS", 1), ("LEADS", 1), ("SUPPORTS", 1)}  # HAS_SECTION left out
+        rows = check("graph_neighbourhood", entity=org, cap=100)
+        assert {r["centre"] for r in rows} == {org}
+        [lead] = [r for r in rows if r["relation"] == "LEADS"]
+        assert (lead["other"], lead["outgoing"], lead["n_sources"]) == (inc, True, 2)
+        assert lead["source"]["doc_id"] in (d1, d2) and lead["source"]["quote"]
+        by_alias = check("graph_neighbourhood", entity=org[:3], cap=100)  # plan_batch alias
+        assert org in {r["centre"] for r in by_alias}
+        incoming = check("graph_neighbourhood", entity=inc, cap=100)
+        assert {(r["other"], r["relation"], r["outgoing"]) for r in incoming} >= {
+            (org, "LEADS", False), (other, "SUPPORTS", False), (d1, "COVERS", False)}
+        assert len(check("graph_neighbourhood", entity=inc, cap=2)) == 2
+        assert store.query("graph_neighbourhood", entity=uid("none"), cap=10) == []
+    finally:
+        store.delete_document(d1)
+        store.delete_document(d2)
+
+
+QueryTests.test_browse_queries = _test_browse_queries
+
+
+# ---- Consistency-check queries (kg/checks/facts.py) -------------------------------------------
+
+CHECK_COLUMNS = {
+    "check_documents": {"doc_id", "title", "kind", "level", "source_path"},
+    "check_facts": {"type", "start_labels", "start", "start_props", "end_labels", "end",
+                    "end_props", "props"},
+}
+QueryTests.COLUMNS.update(CHECK_COLUMNS)
+
+
+def _test_check_queries(self, store: GraphStore) -> None:
+    d, org, inc = uid("plan"), uid("区应急管理局"), uid("燃气事故")
+    batch = plan_batch(d, leads=org, incident=inc, title="《丙专项应急预案》")
+    batch.nodes[0].props["level"] = "专项"
+    store.write_document(batch)
+    try:
+        docs = {r["doc_id"]: r for r in store.query("check_documents")}
+        assert set(docs[d]) == CHECK_COLUMNS["check_documents"]
+        assert (docs[d]["title"], docs[d]["kind"], docs[d]["level"]) == (
+            "《丙专项应急预案》", "plan", "专项")
+        rows = [r for r in store.query("check_facts", types=["LEADS", "COVERS"])
+                if r["props"].get("doc_id") == d]
+        assert rows and all(set(r) == CHECK_COLUMNS["check_facts"] for r in rows)
+        [lead] = [r for r in rows if r["type"] == "LEADS"]
+        assert "Organization" in lead["start_labels"] and lead["start"] == org
+        assert lead["end"] == inc and lead["end_props"]["name"] == inc
+        assert lead["props"]["section"] == "2.1" and lead["props"]["scope"] == "全区"
+        assert lead["props"]["quote"] == f"{inc}由{org}牵头处置。"
+        assert not [r for r in store.query("check_facts", types=["SUPPORTS"])
+                    if r["props"].get("doc_id") == d]
+    finally:
+        store.delete_document(d)
+
+
+QueryTests.test_check_queries = _test_check_queries
