@@ -15,6 +15,7 @@ from ui import services
 from ui.table import render
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 2, 64
+EXIT_FINDINGS = 1  # `check`: findings at error severity (for review pipelines)
 
 
 def _settings(args: argparse.Namespace):
@@ -137,6 +138,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from ui.check_report import render_report, to_xlsx
+
+    settings = _settings(args)
+    fmt = args.format
+    if fmt == "xlsx" and not args.output:
+        print("错误：--format xlsx 需要用 --output 指定文件。", file=sys.stderr)
+        return EXIT_USAGE
+    report = services.run_checks(settings, Path(args.draft) if args.draft else None,
+                                 rules=args.rule or None, severity=args.severity,
+                                 doc_id=args.doc, semantic=not args.no_semantic)
+    if fmt == "xlsx":
+        to_xlsx(report, Path(args.output))
+        print(f"报告已写入 {args.output}（{report.summary()}）")
+    elif args.output:
+        Path(args.output).write_text(render_report(report, fmt) + "\n", encoding="utf-8")
+        print(f"报告已写入 {args.output}（{report.summary()}）")
+    else:
+        print(render_report(report, fmt))
+    return EXIT_FINDINGS if report.has_errors else EXIT_OK
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if services.delete(settings, args.doc_id):
@@ -207,6 +230,19 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("eval", "用问答文件评测：各题型准确率、引用准确率、延迟", cmd_eval)
     sp.add_argument("qa_file", metavar="FILE.jsonl")
     sp.add_argument("--failures", default="eval_failures.jsonl", help="未通过题目的输出文件")
+
+    sp = add("check", "一致性检查：预案之间、预案与清单、法规引用（有“错误”级问题时退出码为 1）",
+             cmd_check)
+    sp.add_argument("--draft", metavar="FILE", help="检查一份尚未入库的预案草案（不写入图谱）")
+    sp.add_argument("--doc", metavar="DOC", help="只报告涉及某个已入库文档的问题")
+    sp.add_argument("--format", choices=["table", "md", "json", "xlsx"], default="table",
+                    help="报告格式（默认终端表格）")
+    sp.add_argument("--output", metavar="PATH", help="写入文件（xlsx 必须指定）")
+    sp.add_argument("--rule", action="append", metavar="R", help="只运行指定规则（可重复）")
+    sp.add_argument("--severity", choices=["error", "warning", "info"],
+                    help="只报告该级别及更严重的问题")
+    sp.add_argument("--no-semantic", action="store_true",
+                    help="不加载嵌入模型（职责匹配只用文字比对）")
 
     sp = add("delete", "删除一个文档及其全部事实", cmd_delete)
     sp.add_argument("doc_id", metavar="DOC")
