@@ -100,6 +100,36 @@ def _build_index(settings: Settings, store) -> int:
     return build_indexes(store, settings.index_dir, embedder(settings))
 
 
+def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str] | None = None,
+               severity: str | None = None, doc_id: str | None = None, semantic: bool = True):
+    """Consistency checks over the store, or of one document against it: a draft file (parsed
+    in memory, never written) or a stored doc id. Returns a kg.checks.CheckReport."""
+    from ingest.check_reference import check_reference
+    from ingest.document import ReadError
+    from ingest.pipeline import build_batch
+    from kg.checks import run_checks as _run
+
+    tax = taxonomy(settings)
+    batch = None
+    if draft is not None:
+        if not Path(draft).is_file():
+            raise ServiceError(f"草案文件不存在：{draft}")
+        try:
+            batch, _ = build_batch(Path(draft), tax)
+        except ReadError as e:
+            raise ServiceError(f"无法读取草案：{e}") from e
+    store = open_store(settings)
+    try:
+        try:
+            return _run(store, draft=batch, embedder=embedder(settings) if semantic else None,
+                        rules=rules, reference=check_reference(tax), doc_id=doc_id,
+                        severity=severity)
+        except ValueError as e:  # an unknown rule name, already in Chinese
+            raise ServiceError(str(e)) from e
+    finally:
+        store.close()
+
+
 @contextlib.contextmanager
 def assistant(settings: Settings) -> Iterator:
     from retrieval.assistant import Assistant
@@ -120,7 +150,7 @@ def assistant(settings: Settings) -> Iterator:
 def run_chat(settings: Settings, *, port: int, address: str) -> int:
     """Start the Streamlit chat; the graph server is started first so errors show here."""
     open_store(settings).close()
-    app = Path(__file__).with_name("chat_app.py")
+    app = Path(__file__).with_name("app.py")
     env = {**os.environ, "YINGJI_DATA_DIR": str(settings.data_dir.resolve())}
     print(f"应急知识图谱助手已启动：http://{address}:{port}  （按 Ctrl+C 退出）", flush=True)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
