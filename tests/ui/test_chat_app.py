@@ -1,4 +1,4 @@
-"""The chat page driven by Streamlit's AppTest against the ingested sample corpus."""
+"""The chat page (the app's default page) driven by AppTest against the ingested sample corpus."""
 from __future__ import annotations
 
 import pytest
@@ -13,7 +13,7 @@ def app(ingested, cli_env, monkeypatch) -> AppTest:
     monkeypatch.setenv("YINGJI_DATA_DIR", cli_env["YINGJI_DATA_DIR"])
     monkeypatch.setenv("YINGJI_MODEL_DIR", cli_env["YINGJI_MODEL_DIR"])
     monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "ui" / "chat_app.py"), default_timeout=120)
+    return AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=120)
 
 
 def test_chat_shows_answer_and_citations(app: AppTest):
@@ -29,3 +29,14 @@ def test_chat_shows_answer_and_citations(app: AppTest):
     # history survives the next question
     app.chat_input[0].set_value("燃气泄漏谁牵头？").run()
     assert len([m for m in app.chat_message if m.name == "user"]) == 2
+
+
+def test_incident_report_shows_duty_card_and_fact_graph(app: AppTest):
+    app.run()
+    app.chat_input[0].set_value("某小区燃气泄漏").run()
+    assert not app.exception
+    text = "\n".join(m.value for m in app.markdown)
+    assert "值班卡片" in text and "牵头" in text
+    assert app.dataframe  # the experts of the card
+    graphs = app.get("graphviz_chart")
+    assert graphs and "->" in graphs[0].proto.spec

@@ -1,0 +1,25 @@
+"""The Streamlit duty-desk app (`yingji ui`): navigation, sign-in, pages; pages hold no domain logic."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import roles
+from ui.pages import common
+
+PAGES = Path(__file__).with_name("pages")
+
+
+def main() -> None:
+    st.set_page_config(page_title="应急知识图谱助手", page_icon="🚨", layout="wide")
+    pages = [
+        st.Page(PAGES / "chat.py", title="值班问答", icon="💬", default=True),
+    ]
+    role = common.sidebar_login()
+    if roles.can_manage_documents(role):
+        pages.append(st.Page(PAGES / "documents.py", title="文档管理", icon="🗂️"))
+    st.navigation(pages).run()
+
+
+main()

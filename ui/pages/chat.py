@@ -1,0 +1,75 @@
+"""值班问答: chat with history; each answer with its duty card, quotes and a graph of its facts."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import services
+from ui.graph_view import facts_dot
+from ui.pages import common
+
+EXPERT_COLUMNS = ["name", "organisation", "fields", "availability", "phone", "why"]
+
+
+def _card(answer: dict) -> None:
+    """The duty card: one line per part (牵头/配合, 适用预案, 响应级别…), then experts, resources."""
+    with st.container(border=True):
+        st.markdown("#### 🚨 值班卡片")
+        for line in answer["answer"].split("\n"):
+            if line.strip():
+                st.markdown(line)
+        if answer.get("experts"):
+            st.markdown("**建议联系的专家**")
+            common.records_table(answer["experts"], EXPERT_COLUMNS)
+        if answer.get("resources"):
+            st.markdown("**可调用的物资与队伍**")
+            common.records_table(answer["resources"])
+
+
+def show_answer(answer: dict, latest: bool) -> None:
+    if answer.get("intent") == "duty_card":
+        _card(answer)
+    else:
+        st.markdown(answer["answer"].replace("\n", "  \n"))
+        if answer.get("experts"):
+            common.records_table(answer["experts"], EXPERT_COLUMNS)
+        if answer.get("resources"):
+            common.records_table(answer["resources"])
+    citations = answer.get("citations") or []
+    if citations:
+        with st.expander(f"引用依据（{len(citations)} 条）", expanded=latest):
+            for i, c in enumerate(citations, 1):
+                st.markdown(f"**[{i}]《{c['title']}》{c['section']}**")
+                st.caption(c["quote"])
+    facts = answer.get("facts") or []
+    if facts:
+        with st.expander(f"事实图（{len(facts)} 条事实）", expanded=latest):
+            st.graphviz_chart(facts_dot(facts))
+    if answer.get("latency_ms") is not None:
+        st.caption(f"意图：{answer['intent']} · 用时 {answer['latency_ms']:.0f} ms")
+
+
+def main() -> None:
+    st.title("应急知识图谱助手 · 值班问答")
+    st.caption("示例：危险化学品事故由哪个单位牵头？　小区燃气泄漏谁牵头处置？　某工地发生塌方")
+    history = st.session_state.setdefault("history", [])
+    question = st.chat_input("请输入问题或事件描述，例如：燃气管道泄漏谁牵头？")
+    for n, (q, a) in enumerate(history):
+        with st.chat_message("user"):
+            st.markdown(q)
+        with st.chat_message("assistant"):
+            show_answer(a, latest=not question and n == len(history) - 1)
+    if question:
+        with st.chat_message("user"):
+            st.markdown(question)
+        with st.chat_message("assistant"):
+            try:
+                with st.spinner("正在检索……"):
+                    answer = common.assistant().ask(question).model_dump()
+            except services.ServiceError as e:
+                common.fail(e)
+                return
+            show_answer(answer, latest=True)
+        history.append((question, answer))
+
+
+main()
