@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     # API: key→role file (TOML; default <data_dir>/api_keys.toml) and the upload size limit.
     api_keys: Path | None = None
     upload_max_mb: float = 20.0
+    audit_log: Path | None = None  # default <data_dir>/logs/audit.jsonl
 
     @property
     def embedding_model_dir(self) -> Path:
@@ -42,6 +43,10 @@ class Settings(BaseSettings):
     @property
     def api_keys_file(self) -> Path:
         return self.api_keys or (self.data_dir / "api_keys.toml")
+
+    @property
+    def audit_log_file(self) -> Path:
+        return self.audit_log or (self.data_dir / "logs" / "audit.jsonl")
 
     @property
     def server_dir(self) -> Path:
