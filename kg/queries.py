@@ -33,6 +33,16 @@ QUERIES: dict[str, str] = {
         "d.title AS title, d.level AS level, r.section AS section, r.quote AS quote, "
         "r.scope AS scope ORDER BY r.doc_id, r.section"
     ),
+    # Lead and supporting units stated by some documents (a plan named in the question, a
+    # town's own plan), whatever incident type: the same columns as units_for_incidents.
+    "units_in_documents": (
+        "MATCH (o:Organization)-[r:LEADS|SUPPORTS]->(i:IncidentType) "
+        "WHERE r.doc_id IN $doc_ids "
+        "MATCH (d:Document {doc_id: r.doc_id}) "
+        "RETURN o.key AS org, type(r) AS relation, i.key AS incident, r.doc_id AS doc_id, "
+        "d.title AS title, d.level AS level, r.section AS section, r.quote AS quote, "
+        "r.scope AS scope ORDER BY r.doc_id, r.section"
+    ),
     # Plans covering incident types.
     "plans_for_incidents": (
         "MATCH (p:Document)-[r:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "

@@ -793,3 +793,30 @@ def _test_check_queries(self, store: GraphStore) -> None:
 
 
 QueryTests.test_check_queries = _test_check_queries
+
+
+# ---- Unit answers (retrieval/answers/clauses.py) ----------------------------------------------
+
+UNIT_COLUMNS = {"units_in_documents": {"org", "relation", "incident", "doc_id", "title", "level",
+                                       "section", "quote", "scope"}}
+QueryTests.COLUMNS.update(UNIT_COLUMNS)
+
+
+def _test_units_in_documents(self, store: GraphStore) -> None:
+    d1, d2, org, inc = uid("plan"), uid("plan"), uid("区应急管理局"), uid("燃气事故")
+    store.write_document(plan_batch(d1, leads=org, supports=[uid("区公安分局")], incident=inc))
+    store.write_document(plan_batch(d2, leads=uid("区建管委"), incident=uid("火灾")))
+    try:
+        rows = store.query("units_in_documents", doc_ids=[d1, uid("none")])
+        assert rows and all(set(r) == UNIT_COLUMNS["units_in_documents"] for r in rows)
+        assert {r["doc_id"] for r in rows} == {d1}
+        assert sorted(r["relation"] for r in rows) == ["LEADS", "SUPPORTS"]
+        lead = next(r for r in rows if r["relation"] == "LEADS")
+        assert (lead["org"], lead["incident"], lead["section"]) == (org, inc, "2.1")
+        assert store.query("units_in_documents", doc_ids=[uid("none")]) == []
+    finally:
+        store.delete_document(d1)
+        store.delete_document(d2)
+
+
+QueryTests.test_units_in_documents = _test_units_in_documents
