@@ -6,15 +6,18 @@ from pathlib import Path
 import streamlit as st
 
 from ui import roles
-from ui.pages import common
+from ui.app_pages import common
 
-PAGES = Path(__file__).with_name("pages")
+# Not "pages/": a directory of that name turns on Streamlit's legacy page auto-discovery.
+PAGES = Path(__file__).with_name("app_pages")
 
 
 def main() -> None:
     st.set_page_config(page_title="应急知识图谱助手", page_icon="🚨", layout="wide")
     pages = [
         st.Page(PAGES / "chat.py", title="值班问答", icon="💬", default=True),
+        st.Page(PAGES / "plans.py", title="预案库", icon="📚"),
+        st.Page(PAGES / "checks.py", title="一致性检查", icon="🔍"),
     ]
     role = common.sidebar_login()
     if roles.can_manage_documents(role):

@@ -35,6 +35,20 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
+def _dot(names: dict[str, str], edges: list[tuple[str, str, str]], centres: set[str] = frozenset()
+         ) -> str:
+    """names: node id → display name; edges: (source id, label, target id)."""
+    lines = ["digraph facts {", "  rankdir=LR;",
+             '  node [shape=box, style="rounded,filled", fillcolor="#eef4fb", fontsize=11];',
+             "  edge [fontsize=10];"]
+    for nid, name in names.items():
+        extra = ', fillcolor="#fde2c8", penwidth=2' if nid in centres else ""
+        lines.append(f"  {nid} [label={_quote(_short(name))}, tooltip={_quote(name)}{extra}];")
+    lines += [f"  {a} -> {b} [label={_quote(label)}];" for a, label, b in edges]
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def facts_dot(facts: Iterable[Any], max_edges: int = 40) -> str:
     """DOT for (subject)-[relation]->(object) facts; duplicates drawn once, at most max_edges."""
     nodes: dict[str, str] = {}
@@ -50,11 +64,19 @@ def facts_dot(facts: Iterable[Any], max_edges: int = 40) -> str:
         edges.append((nodes[s], RELATION_LABELS.get(r, r), nodes[o]))
         if len(edges) >= max_edges:
             break
-    lines = ["digraph facts {", "  rankdir=LR;",
-             '  node [shape=box, style="rounded,filled", fillcolor="#eef4fb", fontsize=11];',
-             "  edge [fontsize=10];"]
-    lines += [f"  {nid} [label={_quote(_short(name))}, tooltip={_quote(name)}];"
-              for name, nid in nodes.items()]
-    lines += [f"  {a} -> {b} [label={_quote(label)}];" for a, label, b in edges]
-    lines.append("}")
-    return "\n".join(lines)
+    return _dot({nid: name for name, nid in nodes.items()}, edges)
+
+
+def neighbourhood_dot(nb: Any) -> str:
+    """DOT for a kg.browse.Neighbourhood: the centre highlighted, edges labelled, with the
+    number of sources when several facts state the same edge."""
+    ids = {node.id: f"n{i}" for i, node in enumerate(nb.nodes)}
+    names = {ids[node.id]: node.name for node in nb.nodes}
+    centres = {ids[node.id] for node in nb.nodes if node.centre}
+    edges = []
+    for e in nb.edges:
+        if e.source in ids and e.target in ids:
+            label = RELATION_LABELS.get(e.relation, e.relation)
+            edges.append((ids[e.source], label + (f" ×{e.sources}" if e.sources > 1 else ""),
+                          ids[e.target]))
+    return _dot(names, edges, centres)

@@ -4,16 +4,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.fixtures_e2e import ROOT
+from tests.ui.apptest import make_app
 
 
 @pytest.fixture
 def app(ingested, cli_env, monkeypatch) -> AppTest:
     assert ingested.returncode == 0
-    monkeypatch.setenv("YINGJI_DATA_DIR", cli_env["YINGJI_DATA_DIR"])
-    monkeypatch.setenv("YINGJI_MODEL_DIR", cli_env["YINGJI_MODEL_DIR"])
-    monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=120)
+    return make_app(monkeypatch, cli_env["YINGJI_DATA_DIR"], cli_env["YINGJI_MODEL_DIR"])
 
 
 def test_chat_shows_answer_and_citations(app: AppTest):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from retrieval.contract import Fact
-from ui.graph_view import facts_dot
+from ui.graph_view import facts_dot, neighbourhood_dot
 
 
 def test_edges_carry_chinese_relation_labels_and_shared_nodes():
@@ -29,3 +29,17 @@ def test_long_names_are_cut_and_edges_capped():
     dot = facts_dot(facts, max_edges=10)
     assert dot.count("->") == 10
     assert f'tooltip="{long}"' in dot and "…" in dot
+
+
+def test_neighbourhood_highlights_centre_and_counts_sources():
+    from kg.browse import GraphEdge, GraphNode, Neighbourhood
+
+    nb = Neighbourhood(entity="森林火灾", nodes=[
+        GraphNode(id="it:森林火灾", label="IncidentType", name="森林火灾", centre=True),
+        GraphNode(id="org:区林业站", label="Organization", name="区林业站")],
+        edges=[GraphEdge(source="org:区林业站", target="it:森林火灾", relation="LEADS", sources=3),
+               GraphEdge(source="org:未画出", target="it:森林火灾", relation="SUPPORTS")])
+    dot = neighbourhood_dot(nb)
+    assert dot.count("->") == 1  # an edge to a node not in the drawing is left out
+    assert 'label="牵头 ×3"' in dot
+    assert "penwidth=2" in dot.split('label="森林火灾"')[1].split("\n")[0]

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import services
 from ui.graph_view import facts_dot
-from ui.pages import common
+from ui.app_pages import common
 
 EXPERT_COLUMNS = ["name", "organisation", "fields", "availability", "phone", "why"]
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kg import browse
 from ui import roles, services
-from ui.pages import common
+from ui.app_pages import common
 
 STATUS_CN = {"ingested": "已导入", "unchanged": "未变化（跳过）", "failed": "失败"}
 

@@ -1,0 +1,134 @@
+"""Each page of the Streamlit app through AppTest, over the corpus ingested once per session
+(the document page over its own small data dir)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures_e2e import ROOT
+from tests.ui.apptest import make_app
+
+
+@pytest.fixture
+def corpus_app(ingested, cli_env, monkeypatch):
+    assert ingested.returncode == 0, ingested.stdout + ingested.stderr
+
+    def build(role: str | None = None, key_file: str | None = None) -> AppTest:
+        return make_app(monkeypatch, cli_env["YINGJI_DATA_DIR"], cli_env["YINGJI_MODEL_DIR"],
+                        role=role, key_file=key_file)
+    return build
+
+
+def _text(app: AppTest) -> str:
+    return "\n".join([m.value for m in app.markdown] + [c.value for c in app.caption])
+
+
+def test_plans_page_browses_a_plan_and_searches(corpus_app):
+    app = corpus_app().run()
+    app.switch_page("app_pages/plans.py").run()
+    assert not app.exception
+    assert app.title[0].value == "预案库"
+    assert [t.label for t in app.tabs] == ["章节", "事实", "关系图"]
+    assert app.expander  # sections of the first plan
+    assert app.get("graphviz_chart")  # its neighbourhood
+    everything = next(c.value for c in app.caption if c.value.startswith("共 "))
+    app.text_input(key="plan_search").set_value("燃气").run()
+    assert not app.exception
+    narrowed = next(c.value for c in app.caption if c.value.startswith("共 "))
+    assert narrowed != everything
+    assert "燃气" in app.selectbox(key="plan_pick").format_func(app.selectbox(key="plan_pick").value)
+    assert any("包含“燃气”" in c.value for c in app.caption)
+    # the facts tab narrows to one relationship type
+    app.multiselect(key=f"rel_{app.selectbox(key='plan_pick').value}").set_value(["LEADS"]).run()
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert len(table) > 0 and set(table["关系"]) == {"牵头"}
+
+
+def test_checks_page_runs_filters_and_offers_xlsx(corpus_app):
+    app = corpus_app().run()
+    app.switch_page("app_pages/checks.py").run()
+    assert not app.exception and app.title[0].value == "一致性检查"
+    app.checkbox(key="check_semantic").uncheck()
+    app.button[0].click().run()
+    assert not app.exception
+    counts = [int(m.value) for m in app.metric]
+    total = sum(counts)
+    assert total > 0  # the sample corpus has planted inconsistencies
+    assert app.get("download_button")
+    severity = next(s for s, n in zip(("error", "warning", "info"), counts) if n)
+    app.multiselect(key="check_severities").set_value([severity]).run()
+    assert not app.exception
+    assert f"显示 {counts[('error', 'warning', 'info').index(severity)]} / {total} 条" in _text(app)
+
+
+def test_checks_page_checks_an_uploaded_draft_without_ingesting(corpus_app):
+    draft = ("示例区地下空间突发事件专项应急预案（草案）\n一、组织体系\n"
+             "地下空间突发事件由区安全生产监督管理局牵头处置，区消防救援局配合。\n").encode("utf-8")
+    app = corpus_app().run()
+    app.switch_page("app_pages/checks.py").run()
+    app.radio(key="check_scope").set_value("上传草案（不入库）").run()
+    app.checkbox(key="check_semantic").uncheck()
+    app.file_uploader(key="check_draft").set_value(("underground_draft.txt", draft, "text/plain")).run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("草案未入库" in h.value for h in app.subheader)
+
+
+def test_documents_page_is_for_admins_only(corpus_app):
+    viewer = corpus_app().run()
+    with pytest.raises(ValueError):
+        viewer.switch_page("app_pages/documents.py")  # not in the viewer's navigation
+    direct = AppTest.from_file(str(ROOT / "ui" / "app_pages" / "documents.py"), default_timeout=60).run()
+    assert any("仅管理员" in e.value for e in direct.error)
+    assert not direct.file_uploader
+
+
+def test_sign_in_with_a_key_from_the_key_file(corpus_app, tmp_path):
+    keys = tmp_path / "keys.toml"
+    keys.write_text('[keys.desk]\nrole = "admin"\nkey = "试用-管理员-密钥"\n', encoding="utf-8")
+    app = corpus_app(key_file=str(keys)).run()
+    assert "查看者" in app.sidebar.markdown[0].value
+    app.sidebar.text_input[0].input("猜的密钥")
+    app.form_submit_button[0].click().run()
+    assert any("密钥无效" in e.value for e in app.sidebar.error)
+    app.sidebar.text_input[0].input("试用-管理员-密钥")
+    app.form_submit_button[0].click().run()
+    assert not app.exception
+    assert "管理员" in app.sidebar.markdown[0].value
+    app.switch_page("app_pages/documents.py").run()
+    assert app.title[0].value == "文档管理" and app.file_uploader
+
+
+@pytest.fixture
+def small_data(cli_env, tmp_path):
+    data = tmp_path / "data"
+    env = {**cli_env, "YINGJI_DATA_DIR": str(data)}
+    yield data
+    subprocess.run([sys.executable, "-m", "ui.cli", "server", "stop"], env=env, cwd=ROOT,
+                   capture_output=True, timeout=120)
+
+
+def test_documents_page_uploads_and_deletes_one_file(cli_env, small_data, monkeypatch):
+    text = ("示例县森林火灾专项应急预案\n一、组织指挥体系\n"
+            "森林火灾由县林业局牵头处置，县消防救援大队、县气象局配合。\n").encode("utf-8")
+    app = make_app(monkeypatch, str(small_data), cli_env["YINGJI_MODEL_DIR"], role="admin").run()
+    app.switch_page("app_pages/documents.py").run()
+    assert not app.exception and app.file_uploader
+    app.file_uploader(key="uploads").set_value(("county_forest_fire_plan.txt", text, "text/plain"))
+    app.run()
+    app.button[0].click().run()
+    assert not app.exception
+    rows = app.dataframe[0].value
+    assert list(rows["文件"]) == ["county_forest_fire_plan.txt"]
+    assert rows["结果"][0] == "已导入" and rows["事实"][0] > 0
+    assert any("成功 1 个" in s.value for s in app.success)
+    app.run()  # the delete list is read again
+    assert app.selectbox(key="delete_doc").value == "county_forest_fire_plan.txt"
+    app.checkbox(key="delete_sure").check().run()
+    app.button[1].click().run()
+    assert not app.exception
+    assert any("已删除 county_forest_fire_plan.txt" in s.value for s in app.success)
