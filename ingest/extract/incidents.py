@@ -84,9 +84,8 @@ def _list_items(phrase: str, taxonomy: Taxonomy) -> list[tuple[str, str]]:
     return out if len(out) >= 2 else []
 
 
-def find_incidents(text: str, taxonomy: Taxonomy) -> list[tuple[str, str]]:
-    """[(surface, canonical)] named in `text`; empty when it names none."""
-    phrase = _TITLES.sub("", _INCLUDES.sub("", text))  # 《…总体应急预案》 names a plan, not an incident
+def _single(phrase: str, taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    """One incident phrase read as a whole: exact names, a bare list of short names, bigrams."""
     lex = taxonomy.incident_types
     exact = [(s, c) for _, _, s, c in lex.find_all(phrase) if len(s) >= 4]
     distinct: list[tuple[str, str]] = []
@@ -107,3 +106,116 @@ def find_incidents(text: str, taxonomy: Taxonomy) -> list[tuple[str, str]]:
     if tail and not _VAGUE.search(surface) and not taxonomy.organizations.find_all(surface):
         return [(surface, surface)]  # a type the table does not know: kept as written
     return []
+
+
+# What makes a phrase name an event rather than a place or a thing.
+EVENT_WORD = re.compile(
+    r"事故|事件|灾|险情|疫情|火|爆|泄漏|中毒|踩踏|拥挤|坍塌|倒塌|塌陷|坠落|污染|困人|受淹|积水|"
+    r"内涝|进水|停电|停水|停气|故障|台风|暴雨|洪|汛|地震|疾病|传染|袭击|聚集|渗漏|管涌|漫溢")
+_ITEM_SPLIT = re.compile(r"以及|[、/和及与]")
+# A place that heads a list item ("东岭路危险化学品运输车辆事故"): the rest is the shared head.
+_PLACE = re.compile(
+    r"^[\u4e00-\u9fa5A-Za-z0-9]{0,10}?(?:大道|路|街|站|公园|园区|园|中心|广场|场所|市场|商场|"
+    r"景区|学校|医院|机构|小区|村|港|河道|河|桥|隧道|设施|码头|机场|工地|周边|附近|沿线)")
+_NOTE = re.compile(r"[（(][^（）()]*[)）]")
+
+
+def _items(phrase: str) -> list[str]:
+    """Coordinate items of a phrase, split outside brackets and quotes."""
+    out, depth, cur, i = [], 0, "", 0
+    while i < len(phrase):
+        ch = phrase[i]
+        depth += ch in "（(“《" and 1 or 0
+        depth -= ch in "）)”》" and 1 or 0
+        m = _ITEM_SPLIT.match(phrase, i) if depth == 0 else None
+        if m:
+            out.append(cur)
+            cur, i = "", m.end()
+            continue
+        cur += ch
+        i += 1
+    out.append(cur)
+    return [x.strip() for x in out if x.strip()]
+
+
+def _common_type(names: list[str], taxonomy: Taxonomy) -> str | None:
+    """The most specific type that is or contains every one of `names`."""
+    first = names[0]
+    for cand in [first, *taxonomy.incident_ancestors(first)]:
+        if all(n == cand or cand in taxonomy.incident_ancestors(n) for n in names):
+            return cand
+    return None
+
+
+def _one(phrase: str, taxonomy: Taxonomy) -> str | None:
+    found = _single(phrase, taxonomy)
+    return found[0][1] if len(found) == 1 and found[0][1] in taxonomy.incident_types.entries \
+        else None
+
+
+def _list_reading(phrase: str, taxonomy: Taxonomy) -> list[tuple[str, str]] | None:
+    """A coordinate list read item by item; None when the phrase is not such a list.
+
+    Items that name types on their own ("台风、暴雨及低洼农田受淹") give each type. Items that
+    share a head — a subject written once before them ("危险化学品生产、经营、储存、使用和运输事故")
+    or an event written once after a list of places ("东湖公园、体育中心、地铁站大客流拥挤踩踏")
+    — are read with it; if the readings differ, the list names the type containing them all.
+    """
+    items = _items(phrase)
+    if len(items) < 2 or any(len(x) > 30 for x in items):
+        return None
+    first, middle, last = items[0], items[1:-1], items[-1]
+    short = max((len(x) for x in middle), default=len(last) if len(last) <= 3 else 0)
+    subject = first[:len(first) - short] if short and len(first) > short else ""
+    if subject and all(len(x) <= 4 for x in middle) and _one(subject, taxonomy):
+        # Shared subject: "危险化学品" + 生产 / 经营 / … / 运输事故.
+        readings = [first, *(subject + x for x in middle), subject + last]
+        return _shared_head(readings, phrase, taxonomy)
+    if not any(EVENT_WORD.search(x) for x in items[:-1]) and EVENT_WORD.search(last):
+        place = _PLACE.match(last)
+        head = last[place.end():] if place else ""
+        if head and EVENT_WORD.search(head) and not EVENT_WORD.search(place.group(0)):
+            return _shared_head([x + head for x in items[:-1]] + [last], phrase, taxonomy)
+        return None
+    named = [_one(x, taxonomy) for x in items]
+    if all(named):
+        out: list[tuple[str, str]] = []
+        for surface, name in zip(items, named):
+            if name not in [c for _, c in out]:
+                out.append((surface, name))
+        return out
+    return None
+
+
+def _shared_head(readings: list[str], phrase: str,
+                 taxonomy: Taxonomy) -> list[tuple[str, str]] | None:
+    names = [_one(r, taxonomy) for r in readings]
+    names = [n for n in names if n]
+    if not names:
+        return None
+    common = _common_type(names, taxonomy)
+    return [(phrase, common)] if common else None
+
+
+def find_incidents(text: str, taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    """[(surface, canonical)] named in `text`; empty when it names none."""
+    phrase = _TITLES.sub("", _INCLUDES.sub("", text))  # 《…总体应急预案》 names a plan, not an incident
+    if not taxonomy.incident_types.entries:
+        return _single(phrase, taxonomy)
+    bare = _NOTE.sub("", phrase)
+    if bare != phrase and bare.strip():
+        # "道路交通事故（涉及危险化学品运输车辆的同时按……处置）": a note in brackets
+        # qualifies the type; it names another only when the text outside names none.
+        found = find_incidents(bare, taxonomy)
+        if found:
+            return found
+    if "等" in phrase:
+        # "电梯困人等特种设备事故": the words after 等 name the class the examples belong to.
+        after = phrase.rsplit("等", 1)[1].strip("的 ")
+        named = _one(after, taxonomy) if EVENT_WORD.search(after) else None
+        if named:
+            return [(after, named)]
+    listed = _list_reading(phrase, taxonomy)
+    if listed:
+        return listed
+    return _single(phrase, taxonomy)
