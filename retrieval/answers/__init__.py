@@ -21,6 +21,7 @@ class Query:
     intent: str
     entities: list[Entity] = field(default_factory=list)
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
+    show_phones: bool = False  # the asker may see experts' full phone numbers (API roles)
 
     def first(self, type_: str) -> Entity | None:
         return next((e for e in self.entities if e.type == type_), None)

@@ -9,7 +9,8 @@ availability (7×24 first), then region (the district before the city before oth
 Only 在库 experts are recommended; 暂停/退出 ones are named in a note. A question naming an
 expert gets that expert's status, availability and (masked) phones.
 
-Phones are masked by default (`mask_phone`); callers authorised to see them (API roles) call
+Phones are masked by default (`mask_phone`); callers authorised to see them (API roles) ask
+with `Query.show_phones` (Assistant.ask(..., show_phones=True)) or call
 `answer(store, query, show_phones=True)`.
 
 expert_rule: the Articles of the regulation whose title contains 专家, the sentence best matching
@@ -155,6 +156,7 @@ def _doc_lines(store: GraphStore, v: _Vocab, doc_id: str) -> list[str]:
 # ---------------------------------------------------------------- entry point
 
 def answer(store: GraphStore, query: Query, show_phones: bool = False) -> Answer | None:
+    show_phones = show_phones or query.show_phones
     v = _vocab(store, query)
     named = _named_experts(v, query.text)
     if named:
@@ -266,6 +268,70 @@ def person_answer(store: GraphStore, query: Query, names: list[str],
                   answer="".join(parts), facts=facts, citations=cites, experts=dicts)
 
 
+# ---------------------------------------------------------------- scoring (shared with search)
+
+@dataclass
+class FieldScores:
+    """How well each expert field fits what was asked, and the best reason for it."""
+    scores: dict[str, float] = field(default_factory=dict)
+    why: dict[str, tuple[float, str]] = field(default_factory=dict)
+    best_one: dict[str, float] = field(default_factory=dict)  # the strongest single reason
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, f: str, score: float, reason: str, source: str = "") -> None:
+        if source:  # one contribution per field and source (an incident, a hazard)
+            if (f, source) in self.seen:
+                return
+            self.seen.add((f, source))
+        self.scores[f] = self.scores.get(f, 0.0) + score
+        self.best_one[f] = max(self.best_one.get(f, 0.0), score)
+        if f not in self.why or score > self.why[f][0]:
+            self.why[f] = (score, reason)
+
+
+def score_related_fields(fs: FieldScores, v: _Vocab, hazards: list[str], incidents: list[str],
+                         categories: dict[str, list[str]]) -> None:
+    """Fields relevant to named hazards (2.5), to the incident types (2.0), to the hazards those
+    types involve and to their parent types (1.0), and to their subtypes (0.5)."""
+    for hz in hazards:
+        for f in v.relevant.get(("Hazard", hz), ()):
+            fs.add(f, 2.5, f"{f}领域对应风险源“{hz}”")
+    for inc in incidents:
+        for f in v.relevant.get(("IncidentType", inc), ()):
+            fs.add(f, 2.0, f"{f}领域对应事件类型“{inc}”")
+        for hz in v.hazards_of.get(inc, ()):
+            for f in v.relevant.get(("Hazard", hz), ()):
+                fs.add(f, 1.0, f"{f}领域对应“{inc}”涉及的风险源“{hz}”", "hz:" + inc)
+        for anc in categories.get(inc, []):
+            for f in v.relevant.get(("IncidentType", anc), ()):
+                fs.add(f, 1.0, f"{f}领域对应上级事件类型“{anc}”", "anc:" + inc)
+        for sub, ancs in categories.items():
+            if inc in (ancs or []):
+                for f in v.relevant.get(("IncidentType", sub), ()):
+                    fs.add(f, 0.5, f"{f}领域对应下级事件类型“{sub}”", "sub:" + inc)
+
+
+def expert_score(e: dict[str, Any], scores: dict[str, float], qgrams: set[str],
+                 hz_words: list[str]) -> float:
+    """Best field score, half of the others, research overlapping the question's wording,
+    and a bonus when the research names the hazard or incident asked about."""
+    fs = sorted((scores[f] for f in e["matched"]), reverse=True)
+    s = fs[0] + 0.5 * sum(fs[1:])
+    research = _key(e.get("research") or "")
+    s += min(1.5, 0.3 * len(qgrams & char_bigrams(research)))
+    if any(w and w in research for w in hz_words):
+        s += 1.0
+    return s
+
+
+def rank_experts(experts, scores: dict[str, float], qgrams: set[str],
+                 hz_words: list[str]) -> list[dict[str, Any]]:
+    """By score, then availability (7×24 first), region (the district first), key."""
+    return sorted(experts, key=lambda e: (-expert_score(e, scores, qgrams, hz_words),
+                                          _rank_avail(e.get("availability")),
+                                          _rank_region(e.get("region")), e["key"]))
+
+
 # ---------------------------------------------------------------- finder
 
 _GENERIC_BIGRAMS = {"专家", "哪位", "哪个", "哪些", "需要", "有没", "没有", "请哪", "找哪", "什么",
@@ -305,50 +371,21 @@ def finder_answer(store: GraphStore, query: Query, v: _Vocab, show_phones: bool)
         closest = query.incident()
         if closest is not None:
             incidents = [closest]
-    scores: dict[str, float] = {}
-    why: dict[str, tuple[float, str]] = {}
-
-    seen: set[tuple[str, str]] = set()
-    best_one: dict[str, float] = {}
-
-    def add(f: str, score: float, reason: str, source: str = "") -> None:
-        if source:  # one contribution per field and source (an incident, a hazard)
-            if (f, source) in seen:
-                return
-            seen.add((f, source))
-        scores[f] = scores.get(f, 0.0) + score
-        best_one[f] = max(best_one.get(f, 0.0), score)
-        if f not in why or score > why[f][0]:
-            why[f] = (score, reason)
-
+    fs = FieldScores()
     hazards = [(n, s) for lb, n, s in linked if lb == "Hazard"]
     asked: list[str] = []  # fields asked for by name: "消防专家", "气象方面的专家"
     for lb, name, surface in linked:
         if lb == "Field":
-            add(name, 3.0, f"问题所问领域“{surface}”")
+            fs.add(name, 3.0, f"问题所问领域“{surface}”")
             if re.search(re.escape(surface) + r"(?:方面|领域|专业|行业|类)?的?专家", text):
                 asked.append(name)
-    for hz, surface in hazards:
-        for f in v.relevant.get(("Hazard", hz), ()):
-            add(f, 2.5, f"{f}领域对应风险源“{hz}”")
-    cats = query.gazetteer.categories
-    for inc in incidents:
-        for f in v.relevant.get(("IncidentType", inc.name), ()):
-            add(f, 2.0, f"{f}领域对应事件类型“{inc.name}”")
-        for hz in v.hazards_of.get(inc.name, ()):
-            for f in v.relevant.get(("Hazard", hz), ()):
-                add(f, 1.0, f"{f}领域对应“{inc.name}”涉及的风险源“{hz}”", "hz:" + inc.name)
-        for anc in cats.get(inc.name, []):
-            for f in v.relevant.get(("IncidentType", anc), ()):
-                add(f, 1.0, f"{f}领域对应上级事件类型“{anc}”", "anc:" + inc.name)
-        for sub, ancs in cats.items():
-            if inc.name in (ancs or []):
-                for f in v.relevant.get(("IncidentType", sub), ()):
-                    add(f, 0.5, f"{f}领域对应下级事件类型“{sub}”", "sub:" + inc.name)
+    score_related_fields(fs, v, [n for n, _ in hazards], [i.name for i in incidents],
+                         query.gazetteer.categories)
+    scores, why, best_one = fs.scores, fs.why, fs.best_one
     for f in _loose_fields(v, text):
         asked.append(f)
         if f not in {n for lb, n, _ in linked if lb == "Field"}:
-            add(f, 3.0, f"问题所问领域“{f}”")
+            fs.add(f, 3.0, f"问题所问领域“{f}”")
     if not scores:
         return None
     # "懂X的专家" / "X方面的专家": a speciality asked by name that is no field or hazard we know
@@ -367,16 +404,9 @@ def finder_answer(store: GraphStore, query: Query, v: _Vocab, show_phones: bool)
                [_key(i.surface or i.name) for i in incidents]
 
     def score(e: dict[str, Any]) -> float:
-        fs = sorted((scores[f] for f in e["matched"]), reverse=True)
-        s = fs[0] + 0.5 * sum(fs[1:])
-        research = _key(e.get("research") or "")
-        s += min(1.5, 0.3 * len(qgrams & char_bigrams(research)))
-        if any(w and w in research for w in hz_words):
-            s += 1.0
-        return s
+        return expert_score(e, scores, qgrams, hz_words)
 
-    ranked = sorted(experts.values(), key=lambda e: (-score(e), _rank_avail(e.get("availability")),
-                                                     _rank_region(e.get("region")), e["key"]))
+    ranked = rank_experts(experts.values(), scores, qgrams, hz_words)
     active = [e for e in ranked if e.get("status") == "在库"]
     inactive = [e for e in ranked if e.get("status") != "在库"]
     notes: list[str] = []
