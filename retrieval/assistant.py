@@ -13,6 +13,7 @@ from typing import Protocol
 from kg.store import GraphStore
 from retrieval.contract import Answer, Citation
 from retrieval.answers import Query
+from retrieval.answers.experts import mask_phones_in_text
 from retrieval.answers.registry import routes
 from retrieval.linker import Gazetteer, SemanticLinker
 from retrieval.normalize import learn_shorthand, normalize_question
@@ -114,31 +115,42 @@ class Assistant:
             self._gazetteer = build_gazetteer(self._store, self._embedder_factory)
             self._seen_generation = gen
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, *, show_phones: bool = False, intent: str | None = None
+            ) -> Answer:
+        """`show_phones`: the asker may see experts' full phone numbers (masked otherwise);
+        `intent`: answer as this question type instead of routing (the API's duty card)."""
         start = time.perf_counter()
-        answer = self._answer(question)
+        answer = self._answer(question, show_phones, intent)
         answer.latency_ms = round((time.perf_counter() - start) * 1000, 1)
         return answer
 
-    def _answer(self, question: str) -> Answer:
+    def gazetteer(self) -> Gazetteer:
+        """The linker's names, rebuilt when the stored data changed (structured searches)."""
+        self._refresh()
+        assert self._gazetteer is not None
+        return self._gazetteer
+
+    def _answer(self, question: str, show_phones: bool = False,
+                forced: str | None = None) -> Answer:
         self._refresh()
         assert self._gazetteer is not None
         q = normalize_question(question, self._gazetteer.shorthand)
         if not q:
             return Answer(question=question, intent="empty", answer="请输入问题。")
-        intent = route(q)
+        intent = forced or route(q)
         entities = self._gazetteer.link(q)
         query = Query(question=question, text=q, intent=intent, entities=entities,
-                      gazetteer=self._gazetteer)
+                      gazetteer=self._gazetteer, show_phones=show_phones)
         for route_intent, _, _, module in routes():
             if route_intent == intent:
                 ans = module.answer(self._store, query)
                 if ans is not None:
                     return ans
                 break
-        return self._fallback(question, q, intent, entities)
+        return self._fallback(question, q, intent, entities, show_phones)
 
-    def _fallback(self, question: str, q: str, intent: str, entities) -> Answer:
+    def _fallback(self, question: str, q: str, intent: str, entities,
+                  show_phones: bool = False) -> Answer:
         """No graph fact answers: say so, and give the best passages with verbatim quotes."""
         if self._passages_factory is None:
             return Answer(question=question, intent=intent, entities=entities,
@@ -149,7 +161,9 @@ class Assistant:
         if not hits:
             return Answer(question=question, intent=intent, entities=entities,
                           answer="未在知识图谱和文档中找到相关内容。")
-        cites = [Citation(doc_id=h.doc_id, title=h.title, section=h.section, quote=h.text)
+        # A passage may be a roster row: its phone numbers are masked like the expert answers'.
+        shown = (lambda t: t) if show_phones else mask_phones_in_text
+        cites = [Citation(doc_id=h.doc_id, title=h.title, section=h.section, quote=shown(h.text))
                  for h in hits]
         lines = [f"{i}.《{c.title}》{c.section}：{c.quote}" for i, c in enumerate(cites, 1)]
         text = "未在知识图谱中找到直接答案。以下是最相关的条文：\n" + "\n".join(lines)
