@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -34,6 +35,15 @@ def can_see_phones(role: str | None) -> bool:
 def can_manage_documents(role: str | None) -> bool:
     """Ingesting and deleting documents changes what everyone is told: administrators only."""
     return role == "admin"
+
+
+def phone_redactor(role: str | None) -> Callable[[str], str]:
+    """Text as this role may see it: phone numbers masked unless `can_see_phones`."""
+    if can_see_phones(role):
+        return lambda text: text
+    from retrieval.answers.experts import mask_phones_in_text
+
+    return mask_phones_in_text
 
 
 def hash_key(key: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ui.roles import (KeyFile, RoleConfigError, can_manage_documents, can_see_phones, hash_key,
-                      load_keys)
+                      load_keys, phone_redactor)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,6 +18,14 @@ def test_permissions_per_role() -> None:
         False, True, True, False, False]
     assert [can_manage_documents(r) for r in ("viewer", "duty_officer", "admin", None)] == [
         False, False, True, False]
+
+
+def test_phone_redactor_per_role() -> None:
+    row = "1　赵六　燃气　在库　139-5555-1207　021-5555-3301"
+    assert phone_redactor("duty_officer")(row) == row == phone_redactor("admin")(row)
+    masked = phone_redactor("viewer")(row)
+    assert "139****1207" in masked and "021****3301" in masked and "赵六" in masked
+    assert phone_redactor(None)(row) == masked
 
 
 def test_hashed_and_clear_keys(tmp_path: Path) -> None:
