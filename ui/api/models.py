@@ -1,0 +1,57 @@
+"""Request and response bodies of the API that are not library models already (answers,
+documents, experts and graphs are returned as the library's own pydantic models)."""
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from ingest.pipeline import FileResult
+
+
+def clean_text(value: str) -> str:
+    """Text a person could have typed: no control characters or unpaired surrogates (the
+    graph driver cannot encode those), surrounding whitespace removed, not empty."""
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in value):
+        raise ValueError("包含无法处理的控制字符")
+    value = value.strip()
+    if not value:
+        raise ValueError("不能为空")
+    return value
+
+
+Text = Annotated[str, AfterValidator(clean_text)]
+
+
+class AskRequest(BaseModel):
+    question: Text = Field(max_length=500, description="中文问题，如“燃气管道泄漏谁牵头？”",
+                           examples=["危险化学品事故由哪个单位牵头？"])
+
+
+class DutyCardRequest(BaseModel):
+    incident: Text = Field(max_length=200, description="事件报告或事件类型，如“某小区燃气泄漏”",
+                           examples=["某小区燃气泄漏"])
+
+
+class UploadResult(BaseModel):
+    files: list[FileResult]
+    ingested: int
+    unchanged: int
+    failed: int
+
+
+class DeleteResult(BaseModel):
+    doc_id: str
+    deleted: bool
+    message: str
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    graph: bool
+    documents: int | None = None
+    detail: str = ""
+
+
+DocumentKind = Literal["plan", "regulation", "duty_list", "expert_roster", "other", "all"]

@@ -1,0 +1,93 @@
+"""Uploaded documents: checked (name, format, size), saved under <data_dir>/uploads/, ingested
+through ui.services like files given to the CLI; one ingest or delete at a time."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from fastapi import HTTPException, UploadFile
+
+from ingest.readers import supported_suffixes
+from ui import services
+from ui.api.models import UploadResult
+
+CHUNK = 1024 * 1024
+
+
+def safe_name(filename: str | None) -> str:
+    """The file's own name (no directories from the client), or 400."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or name.startswith(".") or any(unicodedata.category(c) in ("Cc", "Cs")
+                                                 for c in name):
+        raise HTTPException(400, f"文件名无效：“{filename or ''}”。")
+    if len(name.encode("utf-8")) > 200:
+        raise HTTPException(400, "文件名过长。")
+    suffix = Path(name).suffix.lower()
+    if suffix not in supported_suffixes():
+        allowed = " ".join(sorted(supported_suffixes()))
+        raise HTTPException(400, f"不支持的文件格式“{suffix or '无扩展名'}”：支持 {allowed}。")
+    return name
+
+
+async def save_all(files: list[UploadFile], directory: Path, limit: int) -> list[Path]:
+    """Every file checked before any is kept, so a bad request leaves nothing behind."""
+    names = [safe_name(f.filename) for f in files]
+    if len(set(names)) != len(names):
+        raise HTTPException(400, "同一次上传中有重名文件。")
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for f, name in zip(files, names):
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-")
+            staged.append((Path(tmp), directory / name))
+            size = 0
+            with os.fdopen(fd, "wb") as out:
+                while chunk := await f.read(CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise HTTPException(413, f"文件“{name}”过大：上限为 {limit / 1024 / 1024:g} MB。")
+                    out.write(chunk)
+            if size == 0:
+                raise HTTPException(400, f"文件“{name}”为空。")
+        for tmp, final in staged:
+            os.replace(tmp, final)
+        return [final for _, final in staged]
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def managing(state) -> Iterator[None]:
+    if not state.manage_lock.acquire(blocking=False):
+        raise HTTPException(409, "正在导入或删除其他文档，请稍后重试。")
+    try:
+        yield
+    finally:
+        state.manage_lock.release()
+
+
+def ingest_saved(state, paths: list[Path], kind: str | None, force: bool) -> UploadResult:
+    """Ingest the saved files; a file that failed is removed again (its old facts stay)."""
+    with managing(state):
+        report = services.ingest(state.settings, paths, force=force, kind=kind)
+    saved = {p.name: p for p in paths}
+    files = []
+    for r in report.files:  # the pipeline's order, not ours: match by file name
+        name = Path(r.path).name
+        if r.status == "failed" and name in saved:
+            saved[name].unlink(missing_ok=True)
+        files.append(r.model_copy(update={"path": name}))
+    count = lambda s: sum(r.status == s for r in files)  # noqa: E731
+    return UploadResult(files=files, ingested=count("ingested"), unchanged=count("unchanged"),
+                        failed=count("failed"))
+
+
+def forget(directory: Path, doc_id: str) -> None:
+    """Remove a deleted document's uploaded file, so nothing re-ingests it by mistake."""
+    if Path(doc_id).name == doc_id and not doc_id.startswith("."):
+        (directory / doc_id).unlink(missing_ok=True)
