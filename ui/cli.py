@@ -1,4 +1,4 @@
-"""`yingji` command line: ingest, ask, delete, index, prepare, ui, server.
+"""`yingji` command line: ingest, ask, delete, index, prepare, serve, ui, server.
 
 The embedding model is loaded only by commands that need it (ingest's index build, and ask
 when no graph fact answers), so graph answers stay fast from a cold CLI.
@@ -203,6 +203,20 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return services.run_chat(settings, port=args.port, address=args.address)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ui.api import create_app
+
+    settings = _settings(args)
+    if not settings.api_keys_file.is_file():
+        print(f"提示：未找到密钥文件 {settings.api_keys_file}，除 /healthz 外的请求都将被拒绝（401）；"
+              f"可参照 config/api_keys.example.toml 创建。", file=sys.stderr)
+    print(f"应急知识图谱 API：http://{args.host}:{args.port}/docs  （按 Ctrl+C 退出）", flush=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yingji", description="应急知识图谱助手")
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
@@ -252,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("server", "管理本数据目录的图数据库服务", cmd_server)
     sp.add_argument("action", choices=["start", "stop", "status"])
+
+    sp = add("serve", "启动 HTTP API（FastAPI，文档见 /docs）", cmd_serve)
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
 
     sp = add("ui", "启动值班问答页面（Streamlit）", cmd_ui)
     sp.add_argument("--port", type=int, default=8501)
