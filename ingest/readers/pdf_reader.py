@@ -16,15 +16,20 @@ def join_lines(lines: list[str]) -> list[str]:
     """Join a wrapped line to the previous one unless the previous ended a sentence or the
     line starts with official numbering or is a short heading-like line."""
     paras: list[str] = []
+    # A full-width line that happens to end on "）" ("……和各街道（镇）") wraps like any other.
+    width = max((len(r.strip()) for r in lines), default=0)
+    previous = ""
     for raw in lines:
         line = raw.strip()
         if not line or _PAGE_FOOTER.match(line):
             continue
-        if paras and paras[-1][-1] not in _END and not match_number(line) \
-                and not _looks_like_heading(paras[-1]):
+        wrapped = paras and (paras[-1][-1] not in _END or (
+            paras[-1][-1] in "）)" and len(previous) >= 0.8 * width and width >= 20))
+        if wrapped and not match_number(line) and not _looks_like_heading(paras[-1]):
             paras[-1] += line
         else:
             paras.append(line)
+        previous = line
     return paras
 
 
