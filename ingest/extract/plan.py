@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from ingest.document import Block
 from ingest.extract import Extraction, ParsedDocument
-from ingest.extract.incidents import find_incidents
+from ingest.extract.incidents import EVENT_WORD, find_incidents
 from ingest.normalize import match_org
-from ingest.structure import Section, sentences, strip_number
+from ingest.structure import Section, match_number, sentences, strip_number
 from ingest.taxonomy import Taxonomy, norm
 from kg.model import Node, NodeRef, Provenance, Relationship
 
@@ -22,7 +22,7 @@ _ORG_SUFFIX = re.compile(
     r"(?:局|委|办|委员会|办公室|中心|支队|大队|总队|分局|公司|集团|街道|镇|指挥部|站|所|院|队|"
     r"政府|管委会|部|处|科|会)(?:[（(][^）)]{1,12}[)）])?$")
 _SUPPORT_VERB = re.compile(r"配合|协助|参与|协同|支持|做好相关")
-_TASK_VERB = re.compile(r"(?:分别|共同|具体)?(?:负责|按照|承担|做好)")
+_TASK_VERB = re.compile(r"(?:分别|共同|具体)?(?:负责|按照|依照|承担|做好|提供)")
 _WORK_GROUP = re.compile(r"(?:组|办公室|指挥部|专家组)$")
 _LIST_SPLIT = re.compile(r"[、，,；;和及与]|以及|会同")
 _STRIP_HEAD = re.compile(r"^(?:分别由|并由|均由|另由|由|并|其他|各相关|相关|有关)")
@@ -31,6 +31,14 @@ _SELF = re.compile(r"^(?:本局|本委|我局|我委|本单位|本部门|本办|
 _INLINE_GROUP = re.compile(r"组[（(][^）)]*牵头|组由[^，；。]*牵头")
 _STRIP_TAIL = re.compile(
     r"(?:等(?:相关|有关)?(?:成员)?(?:单位|部门)?|(?:共同|具体|负责|统一)+)$")
+# A street or town plan calling itself "街道" / "镇" ("街道负责组织沿岸巡查").
+_BARE_LOCAL = re.compile(r"^(?:街道|镇|街镇|镇政府|街道办事处|镇人民政府)$")
+# Where the unit named at the head of a clause ends and what it does begins:
+# "区市场监管局提供技术支持", "事发地街道（镇）按照职责分工配合".
+_ACTION = re.compile(
+    r"(?:提供|负责|按照|依照|根据|依据|做好|承担|派员|派出|组织|开展|协调|督促|指导|加强|落实|"
+    r"予以|给予|视情|及时|立即|分别|共同|积极|全力|迅速|对|向|在|为|从|将|把)")
+_TITLE = re.compile(r"《([^》]*预案)》")
 _LEVEL = (("总体", "总体"), ("专项", "专项"), ("部门", "部门"), ("街道", "街镇"), ("镇", "街镇"),
           ("企业", "企业"))
 
@@ -63,6 +71,8 @@ def _org(token: str, taxonomy: Taxonomy, self_org: str | None = None) -> str | N
         return None
     if _SELF.match(token):
         return self_org  # a department plan speaking of itself
+    if _BARE_LOCAL.match(token):
+        return self_org if self_org and re.search(r"街道|镇", self_org) else None
     # -- organisation normalisation (ingest/normalize.py): aliases, former names, a remit in
     # brackets ("区商务委（餐饮行业）"), district prefix / 等 / bracket rules; then, for
     # unit-like names only, a bigram fuzzy match. Mappings are noted for ingest warnings.
@@ -89,6 +99,33 @@ def _orgs(phrase: str, taxonomy: Taxonomy, self_org: str | None = None) -> list[
     for token in _LIST_SPLIT.split(phrase):
         name = _org(token, taxonomy, self_org)
         if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _leading_orgs(phrase: str, taxonomy: Taxonomy, self_org: str | None = None) -> list[str]:
+    """Units listed at the head of a clause, up to the first word that is not one of them.
+
+    "区房管局、区水务局和各街道（镇）按照职责做好……" → the three units; what follows the
+    last unit's name ("按照职责……") is cut off before the name is looked up.
+    """
+    def spell_out(m: re.Match[str]) -> str:
+        # "场所的行业主管部门（区商务委、区教育局）": a description whose units are in brackets.
+        if _org(m.group(1), taxonomy, self_org) is None and _orgs(m.group(2), taxonomy, self_org):
+            return m.group(2)
+        return m.group(0)
+
+    phrase = re.sub(r"([^、，,；;和及与（(]+)[（(]([^（）()]+)[)）]", spell_out, phrase)
+    out: list[str] = []
+    for token in _LIST_SPLIT.split(phrase):
+        name = _org(token, taxonomy, self_org)
+        if name is None:
+            cut = _ACTION.search(token, 2)
+            name = _org(token[:cut.start()], taxonomy, self_org) if cut else None
+            if name and name not in out:
+                out.append(name)
+            break
+        if name not in out:
             out.append(name)
     return out
 
@@ -164,20 +201,58 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
             m = _SUPPORT_VERB.search(clause)
             phrase = clause[:m.start()] if m.start() > 0 else clause[m.end():]
             phrase = re.sub(r"^(?:单位|部门)?[:：为]?", "", phrase)
-            support += [o for o in _orgs(phrase, taxonomy, self_org)
+            support += [o for o in _leading_orgs(phrase, taxonomy, self_org)
                         if o not in support and o not in lead]
         elif lead and _TASK_VERB.search(clause):
             # After the lead, "区气象局负责监测预警信息发布" / "区房管局……按照职责做好……":
             # units given a task in the same statement take part in the response.
             m = _TASK_VERB.search(clause)
-            support += [o for o in _orgs(clause[:m.start()], taxonomy, self_org)
+            support += [o for o in _leading_orgs(clause[:m.start()], taxonomy, self_org)
                         if o not in support and o not in lead]
+    if incident is None:
+        # "按照《示例区突发环境事件专项应急预案》由区生态环境局牵头": the plan cited names the type.
+        cited = [title_incident(t, taxonomy) for t in _TITLE.findall(sentence)]
+        cited = [c for c in cited if c]
+        incident = cited[:1] or None
     if incident is None and context_incident is not None:
         incident = [context_incident]
     if not lead or not incident:
         return None
     return UnitStatement(incidents=incident, lead=lead,
                          support=[s for s in support if s not in lead], quote=sentence)
+
+
+def statement_units(text: str, taxonomy: Taxonomy) -> list[str]:
+    """Sentences of a block, with the "；" parts that continue a 牵头 statement kept on it.
+
+    "……由区发展改革委牵头，……配合；区房管局、区水务局……按照职责做好民生保障。" is one
+    statement: the part after "；" names more units for the same incident. A part that says
+    牵头 again, starts a numbered item, or names another incident type stands on its own.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for sent in sentences(text):
+        start = text.index(sent, pos)
+        pos = start + len(sent)
+        if spans and _continues(text[spans[-1][0]:spans[-1][1]], sent, taxonomy):
+            spans[-1] = (spans[-1][0], pos)
+        else:
+            spans.append((start, pos))
+    return [text[a:b] for a, b in spans]
+
+
+def _continues(statement: str, part: str, taxonomy: Taxonomy) -> bool:
+    if "牵头" not in statement or statement[-1] not in "；;" or "牵头" in part \
+            or match_number(part):
+        return False
+    named = {c for _, c in find_incidents(part, taxonomy)}
+    return named <= _named(statement, taxonomy)
+
+
+def _named(statement: str, taxonomy: Taxonomy) -> set[str]:
+    """Incident types a statement names, with their ancestors and descendants' ancestors."""
+    names = {c for _, c in find_incidents(statement, taxonomy)}
+    return names | {a for n in names for a in taxonomy.incident_ancestors(n)}
 
 
 def _table_statements(rows: list[Block], taxonomy: Taxonomy,
@@ -283,7 +358,7 @@ class PlanExtractor:
             for block in section.blocks:
                 if block.kind == "table_row":
                     continue
-                for sent in sentences(block.text):
+                for sent in statement_units(block.text, taxonomy):
                     st = parse_unit_sentence(sent, taxonomy, context, self_org)
                     if st:
                         statements.append(st)
