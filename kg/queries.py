@@ -43,6 +43,11 @@ QUERIES: dict[str, str] = {
         "d.title AS title, d.level AS level, r.section AS section, r.quote AS quote, "
         "r.scope AS scope ORDER BY r.doc_id, r.section"
     ),
+    # Some sections by key ("doc_id#path"): the lines a cited clause stands in.
+    "sections_by_key": (
+        "MATCH (s:Section) WHERE s.key IN $keys "
+        "RETURN s.key AS key, s.doc_id AS doc_id, s.path AS path, s.text AS text"
+    ),
     # Plans covering incident types.
     "plans_for_incidents": (
         "MATCH (p:Document)-[r:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "

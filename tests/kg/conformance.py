@@ -798,7 +798,8 @@ QueryTests.test_check_queries = _test_check_queries
 # ---- Unit answers (retrieval/answers/clauses.py) ----------------------------------------------
 
 UNIT_COLUMNS = {"units_in_documents": {"org", "relation", "incident", "doc_id", "title", "level",
-                                       "section", "quote", "scope"}}
+                                       "section", "quote", "scope"},
+                "sections_by_key": {"key", "doc_id", "path", "text"}}
 QueryTests.COLUMNS.update(UNIT_COLUMNS)
 
 
@@ -814,6 +815,9 @@ def _test_units_in_documents(self, store: GraphStore) -> None:
         lead = next(r for r in rows if r["relation"] == "LEADS")
         assert (lead["org"], lead["incident"], lead["section"]) == (org, inc, "2.1")
         assert store.query("units_in_documents", doc_ids=[uid("none")]) == []
+        [sec] = store.query("sections_by_key", keys=[f"{d1}#2.1", uid("none")])
+        assert set(sec) == UNIT_COLUMNS["sections_by_key"]
+        assert (sec["doc_id"], sec["path"], sec["text"]) == (d1, "2.1", lead["quote"])
     finally:
         store.delete_document(d1)
         store.delete_document(d2)
