@@ -1,4 +1,4 @@
-"""The Streamlit duty-desk app (`yingji ui`): navigation, sign-in, pages; pages hold no domain logic."""
+"""The Streamlit duty-desk app (`yingji ui`): navigation, sign-in and pages (presentation only)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,13 +15,15 @@ PAGES = Path(__file__).with_name("app_pages")
 def main() -> None:
     st.set_page_config(page_title="应急知识图谱助手", page_icon="🚨", layout="wide")
     pages = [
-        st.Page(PAGES / "chat.py", title="值班问答", icon="💬", default=True),
-        st.Page(PAGES / "plans.py", title="预案库", icon="📚"),
-        st.Page(PAGES / "checks.py", title="一致性检查", icon="🔍"),
+        st.Page(PAGES / "chat.py", title="值班问答", icon=":material/forum:", default=True),
+        st.Page(PAGES / "experts.py", title="专家查询", icon=":material/person_search:"),
+        st.Page(PAGES / "plans.py", title="预案库", icon=":material/menu_book:"),
+        st.Page(PAGES / "checks.py", title="一致性检查", icon=":material/fact_check:"),
     ]
     role = common.sidebar_login()
     if roles.can_manage_documents(role):
-        pages.append(st.Page(PAGES / "documents.py", title="文档管理", icon="🗂️"))
+        pages.append(st.Page(PAGES / "documents.py", title="文档管理",
+                             icon=":material/folder_managed:"))
     st.navigation(pages).run()
 
 

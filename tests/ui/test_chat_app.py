@@ -37,3 +37,18 @@ def test_incident_report_shows_duty_card_and_fact_graph(app: AppTest):
     assert app.dataframe  # the experts of the card
     graphs = app.get("graphviz_chart")
     assert graphs and "->" in graphs[0].proto.spec
+
+
+def test_duty_card_phones_follow_the_role(ingested, cli_env, monkeypatch):
+    import re
+
+    def phones(role: str | None) -> list[str]:
+        app = make_app(monkeypatch, cli_env["YINGJI_DATA_DIR"], cli_env["YINGJI_MODEL_DIR"],
+                       role=role).run()
+        app.chat_input[0].set_value("某小区燃气泄漏").run()
+        assert not app.exception
+        return list(app.dataframe[0].value["电话"])
+
+    viewer, officer = phones(None), phones("duty_officer")
+    assert viewer and all("****" in p for p in viewer if p)
+    assert any(re.fullmatch(r"1[3-9]\d{9}", p) for p in officer)

@@ -72,7 +72,8 @@ def test_checks_page_checks_an_uploaded_draft_without_ingesting(corpus_app):
     app.switch_page("app_pages/checks.py").run()
     app.radio(key="check_scope").set_value("上传草案（不入库）").run()
     app.checkbox(key="check_semantic").uncheck()
-    app.file_uploader(key="check_draft").set_value(("underground_draft.txt", draft, "text/plain")).run()
+    upload = ("underground_draft.txt", draft, "text/plain")
+    app.file_uploader(key="check_draft").set_value(upload).run()
     app.button[0].click().run()
     assert not app.exception
     assert any("草案未入库" in h.value for h in app.subheader)
@@ -82,7 +83,8 @@ def test_documents_page_is_for_admins_only(corpus_app):
     viewer = corpus_app().run()
     with pytest.raises(ValueError):
         viewer.switch_page("app_pages/documents.py")  # not in the viewer's navigation
-    direct = AppTest.from_file(str(ROOT / "ui" / "app_pages" / "documents.py"), default_timeout=60).run()
+    page = ROOT / "ui" / "app_pages" / "documents.py"
+    direct = AppTest.from_file(str(page), default_timeout=60).run()
     assert any("仅管理员" in e.value for e in direct.error)
     assert not direct.file_uploader
 
@@ -126,9 +128,44 @@ def test_documents_page_uploads_and_deletes_one_file(cli_env, small_data, monkey
     assert list(rows["文件"]) == ["county_forest_fire_plan.txt"]
     assert rows["结果"][0] == "已导入" and rows["事实"][0] > 0
     assert any("成功 1 个" in s.value for s in app.success)
+    kept = small_data / "uploads" / "county_forest_fire_plan.txt"
+    assert kept.read_bytes() == text  # kept like the API's uploads, for re-ingest
     app.run()  # the delete list is read again
     assert app.selectbox(key="delete_doc").value == "county_forest_fire_plan.txt"
     app.checkbox(key="delete_sure").check().run()
     app.button[1].click().run()
     assert not app.exception
     assert any("已删除 county_forest_fire_plan.txt" in s.value for s in app.success)
+    assert not kept.exists()
+
+
+def test_experts_page_filters_and_explains(corpus_app):
+    app = corpus_app().run()
+    app.switch_page("app_pages/experts.py").run()
+    assert not app.exception and app.title[0].value == "专家查询"
+    app.text_input(key="ex_incident").input("液化气钢瓶漏气").run()
+    assert not app.exception
+    cards = [m.value for m in app.markdown if m.value.startswith("匹配原因：")]
+    assert cards, [i.value for i in app.info]
+    everyone = next(c.value for c in app.caption if c.value.startswith("共 "))
+    app.selectbox(key="ex_avail").select("7×24 / 全天可联系").run()
+    assert not app.exception
+    narrowed = next((c.value for c in app.caption if c.value.startswith("共 ")), "共 0 位")
+    assert int(narrowed.split()[1]) <= int(everyone.split()[1])
+    # a field nobody has: an explanation, not an empty page
+    app.text_input(key="ex_field").input("天体物理").run()
+    assert any("天体物理" in i.value for i in app.info)
+
+
+def test_experts_phones_masked_for_viewers_and_shown_to_duty_officers(corpus_app):
+    import re
+
+    def phones(role: str | None) -> str:
+        app = corpus_app(role=role).run()
+        app.switch_page("app_pages/experts.py").run()
+        app.text_input(key="ex_field").input("燃气").run()
+        return "\n".join(m.value for m in app.markdown if "电话：" in m.value)
+
+    viewer, officer = phones(None), phones("duty_officer")
+    assert "****" in viewer and not re.search(r"1[3-9]\d{9}", viewer)
+    assert re.search(r"1[3-9]\d{9}", officer)

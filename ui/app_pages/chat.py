@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import services
+from ui import roles, services
 from ui.graph_view import facts_dot
 from ui.app_pages import common
 
@@ -64,7 +64,9 @@ def main() -> None:
         with st.chat_message("assistant"):
             try:
                 with st.spinner("正在检索……"):
-                    answer = common.assistant().ask(question).model_dump()
+                    show = roles.can_see_phones(common.role())
+                    answer = common.assistant().ask(question, show_phones=show)
+                    answer = answer.model_dump()
             except services.ServiceError as e:
                 common.fail(e)
                 return

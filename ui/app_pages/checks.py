@@ -63,9 +63,11 @@ def _findings(report: CheckReport) -> None:
     for col, sev in zip(c, ("error", "warning", "info")):
         col.metric(SEVERITY_CN[sev], report.count(sev))
     f1, f2 = st.columns(2)
-    rules = f1.multiselect("规则", [r.name for r in report.rules], format_func=lambda n: titles.get(n, n),
+    rules = f1.multiselect("规则", [r.name for r in report.rules], placeholder="全部规则",
+                           format_func=lambda n: titles.get(n, n),
                            key="check_rules")
     severities = f2.multiselect("级别", list(SEVERITY_CN), format_func=SEVERITY_CN.get,
+                                placeholder="全部级别",
                                 key="check_severities")
     shown = [f for f in report.findings if (not rules or f.rule in rules)
              and (not severities or f.severity in severities)]

@@ -58,6 +58,7 @@ def sidebar_login() -> str:
         if current != DEFAULT_ROLE:
             if st.button("退出登录", key="logout"):
                 st.session_state[ROLE_KEY] = DEFAULT_ROLE
+                st.session_state.pop("history", None)  # answers may hold unmasked phones
                 st.rerun()
             return current
         with st.form("login", clear_on_submit=True):

@@ -1,7 +1,9 @@
-"""文档管理 (admin): upload documents with progress and a per-file result, delete a document."""
+"""文档管理 (admin): upload documents with progress and a per-file result, delete a document.
+
+Uploads are kept under <data_dir>/uploads/ as the API keeps them (a failed file is removed
+again, a deleted document's file too), so the same folder can be re-ingested from the CLI."""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import streamlit as st
@@ -10,6 +12,7 @@ from kg import browse
 from ui import roles, services
 from ui.app_pages import common
 
+UPLOADS = "uploads"  # under the data dir, shared with the API
 STATUS_CN = {"ingested": "已导入", "unchanged": "未变化（跳过）", "failed": "失败"}
 
 
@@ -17,6 +20,12 @@ def _suffixes() -> list[str]:
     from ingest.readers import supported_suffixes
 
     return sorted(s.lstrip(".") for s in supported_suffixes())
+
+
+def _own_name(name: str) -> str:
+    """The file's own name, never a path from the browser; "" when unusable."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "" if not name or name.startswith(".") else name
 
 
 def _result_rows(files) -> list[dict]:
@@ -32,6 +41,15 @@ def _upload(settings) -> None:
                                type=_suffixes(), accept_multiple_files=True, key="uploads")
     if not st.button("导入", disabled=not uploads, type="primary"):
         return
+    names = [_own_name(up.name) for up in uploads]
+    limit = settings.upload_max_mb * 1024 * 1024
+    too_big = [up.name for up in uploads if up.size > limit]
+    if too_big:
+        st.error(f"文件过大（上限 {settings.upload_max_mb:g} MB）：{'、'.join(too_big)}")
+        return
+    if not all(names) or len(set(names)) != len(names):
+        st.error("文件名无效或重名，请改名后再上传。")
+        return
     bar = st.progress(0.0, text="正在导入……")
     done: list = []
 
@@ -40,18 +58,21 @@ def _upload(settings) -> None:
         bar.progress(min(len(done) / len(uploads), 1.0),
                      text=f"已处理 {len(done)}/{len(uploads)}：{Path(result.path).name}")
 
-    with tempfile.TemporaryDirectory(prefix="yingji-upload-") as tmp:
-        paths = []
-        for up in uploads:
-            path = Path(tmp) / Path(up.name).name  # never a path from the browser
-            path.write_bytes(up.getvalue())
-            paths.append(path)
-        try:
-            with st.spinner("正在导入并重建检索索引……"):
-                report = services.ingest(settings, paths, progress=progress)
-        except services.ServiceError as e:
-            common.fail(e)
-            return
+    directory = settings.data_dir / UPLOADS
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for up, name in zip(uploads, names):
+        path = directory / name
+        path.write_bytes(up.getvalue())
+        paths.append(path)
+    try:
+        with st.spinner("正在导入并重建检索索引……"):
+            report = services.ingest(settings, paths, progress=progress)
+    except services.ServiceError as e:
+        common.fail(e)
+        return
+    for f in report.failed:  # its old facts stay; the file that failed is not kept
+        Path(f.path).unlink(missing_ok=True)
     bar.progress(1.0, text="导入完成")
     failed = len(report.failed)
     (st.warning if failed else st.success)(
@@ -78,6 +99,8 @@ def _delete(settings) -> None:
         except services.ServiceError as e:
             common.fail(e)
             return
+        if removed and Path(doc_id).name == doc_id:
+            (settings.data_dir / UPLOADS / doc_id).unlink(missing_ok=True)
         (st.success if removed else st.warning)(
             f"已删除 {doc_id}。" if removed else f"未找到文档 {doc_id}。")
 

@@ -9,15 +9,6 @@ from ui.graph_view import RELATION_LABELS, neighbourhood_dot
 from ui.app_pages import common
 
 
-def _redact():
-    """Phones in roster text are personal data: masked unless the role may see them."""
-    if roles.can_see_phones(common.role()):
-        return lambda text: text
-    from retrieval.answers.experts import mask_phones_in_text
-
-    return mask_phones_in_text
-
-
 def _matches(term: str, *texts: str | None) -> bool:
     return not term or any(term in (t or "") for t in texts)
 
@@ -30,7 +21,8 @@ def _plan_table(plans) -> None:
 
 def _sections(detail, term: str) -> None:
     sections = [s for s in detail.section_list if _matches(term, s.heading, s.text)]
-    st.caption(f"{len(sections)} / {len(detail.section_list)} 个章节" + (f"包含“{term}”" if term else ""))
+    found = f"包含“{term}”" if term else ""
+    st.caption(f"{len(sections)} / {len(detail.section_list)} 个章节{found}")
     for s in sections:
         with st.expander(f"{s.path}　{s.heading}".strip(), expanded=bool(term)):
             st.text(s.text)
@@ -39,6 +31,7 @@ def _sections(detail, term: str) -> None:
 def _facts(detail, term: str) -> None:
     relations = sorted({f.relation for f in detail.fact_list})
     chosen = st.multiselect("关系类型", relations, format_func=lambda r: RELATION_LABELS.get(r, r),
+                            placeholder="全部关系",
                             key=f"rel_{detail.doc_id}")
     facts = [f for f in detail.fact_list if (not chosen or f.relation in chosen)
              and _matches(term, f.subject, f.object, f.quote)]
@@ -50,7 +43,8 @@ def _facts(detail, term: str) -> None:
 
 def _graph(detail) -> None:
     limit = st.slider("最多显示的关系数", 10, browse.MAX_EDGES, 40, step=10, key="nb_limit")
-    nb = browse.neighbourhood(common.store(), detail.doc_id, limit=limit, redact=_redact())
+    nb = browse.neighbourhood(common.store(), detail.doc_id, limit=limit,
+                              redact=roles.phone_redactor(common.role()))
     if not nb.edges:
         st.info("该预案在图谱中没有关联。")
         return
@@ -72,7 +66,7 @@ def main() -> None:
     c1, c2 = st.columns([2, 1])
     term = c1.text_input("搜索（标题、发布单位、章节原文、事实）", key="plan_search").strip()
     levels = sorted({p.level for p in plans if p.level})
-    chosen_levels = c2.multiselect("预案级别", levels, key="plan_levels")
+    chosen_levels = c2.multiselect("预案级别", levels, key="plan_levels", placeholder="全部级别")
     shown = [p for p in plans if (not chosen_levels or p.level in chosen_levels)
              and _matches(term, p.title, p.issuer)]
     st.caption(f"共 {len(plans)} 个预案，符合条件 {len(shown)} 个。")
@@ -82,15 +76,15 @@ def main() -> None:
         return
     labels = {p.doc_id: p.title for p in options}
     doc_id = st.selectbox("查看预案", list(labels), format_func=labels.get, key="plan_pick")
-    detail = browse.document_detail(common.store(), doc_id, redact=_redact())
+    detail = browse.document_detail(common.store(), doc_id,
+                                    redact=roles.phone_redactor(common.role()))
     if detail is None:
         st.warning(f"未找到预案 {doc_id}。")
         return
     st.subheader(detail.title)
-    meta = [f"级别：{detail.level}" if detail.level else "", f"发布单位：{detail.issuer}" if detail.issuer else "",
-            f"发布日期：{detail.issued_date}" if detail.issued_date else "",
-            f"施行日期：{detail.effective_date}" if detail.effective_date else ""]
-    st.caption("　".join(m for m in meta if m))
+    meta = [("级别", detail.level), ("发布单位", detail.issuer), ("发布日期", detail.issued_date),
+            ("施行日期", detail.effective_date)]
+    st.caption("　".join(f"{k}：{v}" for k, v in meta if v))
     if detail.scope:
         st.markdown(f"**适用范围**：{detail.scope}")
     tabs = st.tabs(["章节", "事实", "关系图"])
