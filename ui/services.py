@@ -155,7 +155,7 @@ def run_chat(settings: Settings, *, port: int, address: str) -> int:
     print(f"应急知识图谱助手已启动：http://{address}:{port}  （按 Ctrl+C 退出）", flush=True)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", address, "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     # exec, not a child: signals (Ctrl+C, a supervisor's SIGTERM) reach Streamlit directly.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached
