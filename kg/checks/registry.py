@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from kg.checks.engine import Rule
 
-MODULES: list[str] = ["kg.checks.leads", "kg.checks.levels", "kg.checks.citations", "kg.checks.names", "kg.checks.references", "kg.checks.orphans"]
+MODULES: list[str] = ["kg.checks.leads", "kg.checks.levels", "kg.checks.duties", "kg.checks.citations", "kg.checks.names", "kg.checks.references", "kg.checks.orphans"]
 
 
 def all_rules() -> list[Rule]:
