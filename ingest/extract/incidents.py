@@ -219,3 +219,25 @@ def find_incidents(text: str, taxonomy: Taxonomy) -> list[tuple[str, str]]:
     if listed:
         return listed
     return _single(phrase, taxonomy)
+
+
+def place_subtype(places: str, parent: str, taxonomy: Taxonomy) -> str:
+    """The subtype of `parent` that a list of places ("学校、幼儿园") points at.
+
+    A row of a plan's own table often names only where ("商圈、商业街、大型商场"); the subtype
+    is the one whose names share most words with the places beyond the words of `parent`
+    itself. No such subtype, or a tie, leaves `parent`.
+    """
+    lex = taxonomy.incident_types
+
+    def grams(name: str) -> set[str]:
+        entry = lex.entries.get(name)
+        return {g for s in [name, *(entry.aliases if entry else [])] for g in _bigrams(s)}
+
+    own = grams(parent).union(*(grams(a) for a in taxonomy.incident_ancestors(parent)))
+    cell = {g for item in _items(places) for g in _bigrams(item)}
+    scores = sorted(((len(cell & (grams(n) - own)), n) for n in lex.entries
+                     if parent in taxonomy.incident_ancestors(n)), reverse=True)
+    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return parent
+    return scores[0][1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ingest.document import Block
 from ingest.extract import Extraction, ParsedDocument
-from ingest.extract.incidents import EVENT_WORD, find_incidents
+from ingest.extract.incidents import EVENT_WORD, find_incidents, place_subtype
 from ingest.normalize import match_org
 from ingest.structure import Section, match_number, sentences, strip_number
 from ingest.taxonomy import Taxonomy, norm
@@ -287,6 +287,9 @@ def _cell_incidents(cell: str, taxonomy: Taxonomy,
                     context: tuple[str, str] | None) -> list[tuple[str, str]]:
     """A row of a plan's table names a kind of place or a subtype ("商圈、商业街、大型商场");
     read with the plan's own incident type it resolves to a subtype of that type."""
+    if context is not None and not EVENT_WORD.search(cell):
+        # Only places ("旅游景区、城市公园"): the plan's own type, narrowed by them.
+        return [(cell, place_subtype(cell, context[1], taxonomy))]
     found = find_incidents(cell, taxonomy)
     known = [f for f in found if f[1] in taxonomy.incident_types.entries]
     if context is not None:

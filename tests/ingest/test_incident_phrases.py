@@ -4,7 +4,7 @@ A small hand-made taxonomy and wordings that are not in the sample corpus.
 """
 import pytest
 
-from ingest.extract.incidents import find_incidents
+from ingest.extract.incidents import find_incidents, place_subtype
 from ingest.taxonomy import Entry, Lexicon, Taxonomy
 
 
@@ -29,6 +29,9 @@ def taxonomy() -> Taxonomy:
         ("传染病疫情", "社会安全事件", ["疫情"]),
         ("人员密集场所拥挤踩踏事件", "社会安全事件", ["拥挤踩踏", "大客流", "踩踏"]),
         ("地铁站拥挤踩踏事件", "人员密集场所拥挤踩踏事件", ["地铁站大客流", "地铁站踩踏"]),
+        ("商圈拥挤踩踏事件", "人员密集场所拥挤踩踏事件", ["商场踩踏", "步行街踩踏"]),
+        ("旅游景区拥挤踩踏事件", "人员密集场所拥挤踩踏事件", ["景区踩踏", "公园踩踏"]),
+        ("校园拥挤踩踏事件", "人员密集场所拥挤踩踏事件", ["学校踩踏", "幼儿园踩踏"]),
     ]:
         incidents.add(Entry(name=name, aliases=aliases, parent=parent))
     return Taxonomy(organizations=Lexicon(), incident_types=incidents)
@@ -65,3 +68,14 @@ def test_single_names_still_read_as_before(taxonomy):
     assert _types("交通事故和疫情", taxonomy) == ["道路交通事故", "传染病疫情"]
     # A bracket that is the only place naming a type is still read.
     assert _types("（危化品事故）", taxonomy) == ["危险化学品事故"]
+
+
+@pytest.mark.parametrize("places,expected", [
+    ("步行街、购物商场", "商圈拥挤踩踏事件"),
+    ("森林公园、风景区", "旅游景区拥挤踩踏事件"),
+    ("中学、幼儿园", "校园拥挤踩踏事件"),
+    ("轨道交通换乘站（地铁站）", "地铁站拥挤踩踏事件"),
+    ("体育馆", "人员密集场所拥挤踩踏事件"),  # no subtype for it: the plan's own type
+])
+def test_places_narrow_the_plan_type(places, expected, taxonomy):
+    assert place_subtype(places, "人员密集场所拥挤踩踏事件", taxonomy) == expected

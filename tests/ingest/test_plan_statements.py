@@ -93,3 +93,27 @@ def test_cited_plan_names_the_incident(taxonomy):
     st = parse_unit_sentence(sentence, taxonomy, context_incident=("停水", "大面积停水事件"))
     assert st.incident == "突发环境事件"
     assert st.lead == ["区生态环境局"]
+
+
+def test_table_row_of_places_read_in_the_plan_type(taxonomy):
+    from ingest.document import Block
+    from ingest.extract.plan import _table_statements
+    from ingest.taxonomy import Entry
+
+    tax = Taxonomy(organizations=taxonomy.organizations, incident_types=Lexicon())
+    for e in taxonomy.incident_types.entries.values():
+        tax.incident_types.add(e)
+    tax.incident_types.add(Entry(name="溺水事件", parent="事故灾难", aliases=["溺水"]))
+    tax.incident_types.add(Entry(name="水库溺水事件", parent="溺水事件", aliases=["水库溺水"]))
+    tax.incident_types.add(Entry(name="游泳场所溺水事件", parent="溺水事件",
+                                 aliases=["游泳池溺水", "游泳馆溺水"]))
+    rows = [Block(kind="table_row", text="", cells=c) for c in (
+        ["场所", "牵头单位", "配合单位"],
+        ["游泳池、室内游泳馆", "区应急局", "区公安分局"],
+        ["水库、山塘", "区水务局", "事发地街道（镇）"],
+        ["危化品泄漏", "区应急局", "区消防救援局"],
+    )]
+    got = [(st.incident, st.lead) for st in
+           _table_statements(rows, tax, context=("溺水", "溺水事件"))]
+    assert got == [("游泳场所溺水事件", ["区应急管理局"]), ("水库溺水事件", ["区水务局"]),
+                   ("危险化学品事故", ["区应急管理局"])]
