@@ -1,11 +1,11 @@
 """Lead-unit conflicts: two plans name different units to lead the same incident type.
 
 A plan's statement ("危险化学品事故由区应急管理局牵头，区公安分局配合") is its LEADS and SUPPORTS
-facts sharing one quote. Two statements of different plans conflict when their principal leads
-(the lead named first: "A会同B牵头" is led by A) differ and one plan demotes the other's principal
-to a supporting unit, or their lead units have nothing in common. Each incident type has a
-reference principal: the one stated by the highest plan in the hierarchy (总体 > 专项 > 部门 >
-街镇), the most plans breaking ties; statements departing from it are reported.
+facts sharing one quote; its principal lead is the lead named first ("A会同B牵头" is led by A).
+Each incident type has a reference principal: the one stated by the highest plan in the
+hierarchy (总体 > 专项 > 部门 > 街镇), the most plans breaking ties. A statement conflicts with a
+reference statement when it does not make the reference principal lead at all (demotes it to a
+supporting unit or leaves it out); a co-lead arrangement that keeps it ("B会同A牵头") does not.
 
 Not compared: statements that hand the case to another plan ("按照《……预案》由……牵头") and
 statements giving several units their own parts ("分别由……牵头", a remit in brackets).
@@ -73,11 +73,10 @@ def statements(ctx: CheckContext) -> list[Statement]:
             and not _DELEGATES.search(s.quote) and not _DISTRIBUTIVE.search(s.quote)]
 
 
-def _conflict(a: Statement, b: Statement) -> bool:
-    pa, pb = a.principal, b.principal
-    if pa == pb:
-        return False
-    return pa in b.supports or pb in a.supports or not (set(a.leads) & set(b.leads))
+def _conflict(s: Statement, ref: Statement) -> bool:
+    """`s` departs from the reference statement: the reference's principal lead is not among
+    the units `s` makes lead (it is demoted to supporter or left out)."""
+    return s.principal != ref.principal and ref.principal not in s.leads
 
 
 def _reference(ctx: CheckContext, sts: list[Statement]) -> str:

@@ -75,10 +75,11 @@ def outdated_names(ctx: CheckContext) -> Iterator[Finding]:
         d = ctx.facts.doc(doc_id)
         clauses = [ctx.clause(doc_id, s, q, role="旧称") for s, q in places[:6]]
         same = sorted((u for u in current.get(canonical, []) if u[0] == doc_id),
-                      key=lambda u: len(u[2]))
+                      key=lambda u: (len(u[2]) < 12, len(u[2])))
         others = sorted((u for u in current.get(canonical, [])
                          if u[0] != doc_id and ctx.facts.doc(u[0]).kind == "plan"),
-                        key=lambda u: (plan_rank(ctx.facts.doc(u[0]).level), len(u[2])))
+                        key=lambda u: (plan_rank(ctx.facts.doc(u[0]).level), len(u[2]) < 12,
+                                       len(u[2])))
         for u in (same[:1] + others[:1]):
             clauses.append(ctx.clause(u[0], u[1], u[2], role="现行名称"))
         more = f"（共 {len(places)} 处）" if len(places) > 1 else ""
