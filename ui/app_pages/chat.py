@@ -13,10 +13,10 @@ EXPERT_COLUMNS = ["name", "organisation", "fields", "availability", "phone", "wh
 def _card(answer: dict) -> None:
     """The duty card: one line per part (牵头/配合, 适用预案, 响应级别…), then experts, resources."""
     with st.container(border=True):
-        st.markdown("#### 🚨 值班卡片")
+        st.markdown("#### :material/emergency: 值班卡片")
         for line in answer["answer"].split("\n"):
             if line.strip():
-                st.markdown(line)
+                st.markdown(common.md(line))
         if answer.get("experts"):
             st.markdown("**建议联系的专家**")
             common.records_table(answer["experts"], EXPERT_COLUMNS)
@@ -29,7 +29,7 @@ def show_answer(answer: dict, latest: bool) -> None:
     if answer.get("intent") == "duty_card":
         _card(answer)
     else:
-        st.markdown(answer["answer"].replace("\n", "  \n"))
+        st.markdown(common.md(answer["answer"]).replace("\n", "  \n"))
         if answer.get("experts"):
             common.records_table(answer["experts"], EXPERT_COLUMNS)
         if answer.get("resources"):
@@ -38,11 +38,12 @@ def show_answer(answer: dict, latest: bool) -> None:
     if citations:
         with st.expander(f"引用依据（{len(citations)} 条）", expanded=latest):
             for i, c in enumerate(citations, 1):
-                st.markdown(f"**[{i}]《{c['title']}》{c['section']}**")
-                st.caption(c["quote"])
+                st.markdown(f"**\\[{i}\\]《{common.md(c['title'])}》{common.md(c['section'])}**")
+                st.caption(common.md(c["quote"]))
     facts = answer.get("facts") or []
     if facts:
-        with st.expander(f"事实图（{len(facts)} 条事实）", expanded=latest):
+        # open by default only while small: a duty card's graph is for a second look
+        with st.expander(f"事实图（{len(facts)} 条事实）", expanded=latest and len(facts) <= 15):
             st.graphviz_chart(facts_dot(facts))
     if answer.get("latency_ms") is not None:
         st.caption(f"意图：{answer['intent']} · 用时 {answer['latency_ms']:.0f} ms")
@@ -55,12 +56,12 @@ def main() -> None:
     question = st.chat_input("请输入问题或事件描述，例如：燃气管道泄漏谁牵头？")
     for n, (q, a) in enumerate(history):
         with st.chat_message("user"):
-            st.markdown(q)
+            st.markdown(common.md(q))
         with st.chat_message("assistant"):
             show_answer(a, latest=not question and n == len(history) - 1)
     if question:
         with st.chat_message("user"):
-            st.markdown(question)
+            st.markdown(common.md(question))
         with st.chat_message("assistant"):
             try:
                 with st.spinner("正在检索……"):

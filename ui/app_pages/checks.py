@@ -78,8 +78,9 @@ def _findings(report: CheckReport) -> None:
     if not report.findings:
         st.success("未发现问题。")
     for i, f in enumerate(shown, 1):
-        with st.expander(f"[{i}] {SEVERITY_CN[f.severity]}｜{titles.get(f.rule, f.rule)}｜{f.title}"):
-            st.markdown(f.explanation)
+        label = f"[{i}] {SEVERITY_CN[f.severity]}｜{titles.get(f.rule, f.rule)}｜{f.title}"
+        with st.expander(common.md(label)):
+            st.markdown(common.md(f.explanation))
             if f.similarity is not None:
                 st.caption(f"语义相似度 {f.similarity:.2f}")
             if f.clauses:
@@ -88,8 +89,8 @@ def _findings(report: CheckReport) -> None:
                     with cols[n % len(cols)]:
                         title = f"《{clause.title.strip('《》')}》" if clause.title else clause.doc_id
                         role = f"（{clause.role}）" if clause.role else ""
-                        st.markdown(f"**{title} {clause.section}**{role}")
-                        st.caption(clause.quote)
+                        st.markdown(common.md(f"{title} {clause.section}{role}"))
+                        st.caption(common.md(clause.quote))
 
 
 def main() -> None:

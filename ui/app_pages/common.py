@@ -41,6 +41,15 @@ def store():
     return _store(str(settings().data_dir))
 
 
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>$~:")
+
+
+def md(text: str) -> str:
+    """Document text shown verbatim inside Markdown: a masked phone "133****5230" must not turn
+    bold, nor "$" into maths or ":x:" into an emoji."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
 def role() -> str:
     return st.session_state.get(ROLE_KEY, DEFAULT_ROLE)
 

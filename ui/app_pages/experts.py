@@ -14,20 +14,22 @@ AVAILABILITY = {"不限": None, "7×24 / 全天可联系": "7×24"}
 def _card(hit) -> None:
     with st.container(border=True):
         head = "　".join(x for x in (hit.title, hit.organisation) if x)
-        st.markdown(f"**{hit.name}**　{head}")
-        fields = [f"**{f}**" if f in hit.matched_fields else f for f in hit.fields]
-        facts = [("领域", "、".join(fields)), ("可联系时段", hit.availability),
-                 ("地区", hit.region), ("状态", hit.status), ("电话", "、".join(hit.phones))]
+        st.markdown(f"**{common.md(hit.name)}**　{common.md(head)}")
+        fields = [f"**{common.md(f)}**" if f in hit.matched_fields else common.md(f)
+                  for f in hit.fields]
+        facts = [("领域", "、".join(fields)), ("可联系时段", common.md(hit.availability)),
+                 ("地区", common.md(hit.region)), ("状态", common.md(hit.status)),
+                 ("电话", common.md("、".join(hit.phones)))]
         st.markdown("　".join(f"{k}：{v}" for k, v in facts if v))
         if hit.why:
-            st.markdown("匹配原因：" + "；".join(hit.why))
+            st.markdown("匹配原因：" + common.md("；".join(hit.why)))
         if hit.remark:
-            st.caption(f"备注：{hit.remark}")
+            st.caption(f"备注：{common.md(hit.remark)}")
         if hit.sources:
             with st.expander(f"来源（{len(hit.sources)} 条）"):
                 for c in hit.sources:
-                    st.markdown(f"**《{c.title}》{c.section}**")
-                    st.caption(c.quote)
+                    st.markdown(f"**《{common.md(c.title)}》{common.md(c.section)}**")
+                    st.caption(common.md(c.quote))
 
 
 def main() -> None:
@@ -55,7 +57,7 @@ def main() -> None:
         common.fail(e)
         return
     if result.linked:
-        st.caption("识别为：" + "、".join(f"{e.name}" for e in result.linked))
+        st.caption("识别为：" + common.md("、".join(e.name for e in result.linked)))
     if result.note:
         st.info(result.note)
     if result.experts:

@@ -24,7 +24,7 @@ def _sections(detail, term: str) -> None:
     found = f"包含“{term}”" if term else ""
     st.caption(f"{len(sections)} / {len(detail.section_list)} 个章节{found}")
     for s in sections:
-        with st.expander(f"{s.path}　{s.heading}".strip(), expanded=bool(term)):
+        with st.expander(common.md(f"{s.path}　{s.heading}".strip()), expanded=bool(term)):
             st.text(s.text)
 
 
@@ -86,7 +86,7 @@ def main() -> None:
             ("施行日期", detail.effective_date)]
     st.caption("　".join(f"{k}：{v}" for k, v in meta if v))
     if detail.scope:
-        st.markdown(f"**适用范围**：{detail.scope}")
+        st.markdown(f"**适用范围**：{common.md(detail.scope)}")
     tabs = st.tabs(["章节", "事实", "关系图"])
     with tabs[0]:
         _sections(detail, term)
