@@ -71,11 +71,16 @@ def app_url(ingested, cli_env):
 
 def _screenshot(page) -> None:
     """Full page: Streamlit scrolls inside its main block, so grow the viewport to fit it first."""
-    height = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-        "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 800)")
-    page.set_viewport_size({"width": 1280, "height": min(int(height) + 160, 8000)})
-    page.wait_for_timeout(500)  # let the graph re-layout at the new size
+    height = 0
+    for _ in range(5):  # until the layout stops growing (the graph sizes itself late)
+        page.wait_for_timeout(500)
+        needed = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+            "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 800)") + 200
+        if needed <= height:
+            break
+        height = min(int(needed), 8000)
+        page.set_viewport_size({"width": 1280, "height": height})
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
@@ -103,8 +108,11 @@ def test_chat_in_chromium(app_url):
             citations = answer.get_by_test_id("stExpander").filter(has_text="引用依据")
             expect(citations).to_be_visible(timeout=10_000)
             expect(citations.get_by_test_id("stCaptionContainer").first).not_to_be_empty()
-            expect(answer.get_by_test_id("stGraphVizChart").locator("svg")).to_be_visible(
-                timeout=30_000)
+            graph = answer.get_by_test_id("stExpander").filter(has_text="事实图")
+            svg = graph.get_by_test_id("stGraphVizChart").locator("svg")
+            if not svg.is_visible():  # a large graph starts folded: open it for the screenshot
+                graph.locator("summary").click()
+            expect(svg).to_be_visible(timeout=30_000)
             _screenshot(page)
         finally:
             browser.close()
