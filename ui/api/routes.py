@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from starlette.concurrency import run_in_threadpool
 
 from kg import browse
+from kg.checks.model import CheckReport
 from retrieval.answers.expert_search import ExpertSearchResult, search_experts
 from retrieval.contract import Answer
 from ui import services
@@ -128,3 +129,33 @@ def delete(doc_id: str, request: Request, who: Admin) -> DeleteResult:
         raise HTTPException(404, f"未找到文档“{doc_id}”。")
     uploads.forget(state.settings.data_dir / "uploads", doc_id)
     return DeleteResult(doc_id=doc_id, deleted=True, message=f"已删除文档“{doc_id}”及其全部事实。")
+
+
+@router.post("/check", response_model=CheckReport, tags=["一致性检查"],
+             responses={**_AUTH, 400: {"description": "草案无法读取或规则无效"},
+                        413: {"description": "文件过大"}},
+             summary="一致性检查：全库，或上传的草案（不入库）对照全库，或库中一个文档")
+async def check(request: Request, who: Caller,
+                draft: Annotated[UploadFile | None, File(description="待检查的草案文件（可选）")] = None,
+                doc_id: Annotated[str | None, Form(max_length=300,
+                                                   description="只报告涉及该文档的问题")] = None,
+                rules: Annotated[str | None, Form(max_length=500,
+                                                  description="规则名，逗号分隔；不填为全部")] = None,
+                severity: Annotated[str | None, Form(pattern="^(error|warning|info)$",
+                                                     description="只报告该级别及更严重的问题")] = None,
+                semantic: Annotated[bool, Form(description="使用语义相似度比对条文")] = True
+                ) -> CheckReport:
+    state = request.app.state
+    names = [r.strip() for r in (rules or "").replace("，", ",").split(",") if r.strip()] or None
+    async with uploads.draft_file(draft, state.max_upload_bytes) as path:
+        report = await run_in_threadpool(_run_checks, state.settings, path, names, severity,
+                                         doc_id or None, semantic)
+    return uploads.redact_report(report, phone_redactor(who.role))
+
+
+def _run_checks(settings, path, rules, severity, doc_id, semantic) -> CheckReport:
+    try:
+        return services.run_checks(settings, path, rules=rules, severity=severity, doc_id=doc_id,
+                                   semantic=semantic)
+    except services.ServiceError as e:  # unreadable draft, unknown rule: the caller's input
+        raise HTTPException(400, str(e)) from None

@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 from fastapi import HTTPException, UploadFile
@@ -91,3 +91,23 @@ def forget(directory: Path, doc_id: str) -> None:
     """Remove a deleted document's uploaded file, so nothing re-ingests it by mistake."""
     if Path(doc_id).name == doc_id and not doc_id.startswith("."):
         (directory / doc_id).unlink(missing_ok=True)
+
+
+@contextlib.asynccontextmanager
+async def draft_file(upload: UploadFile | None, limit: int) -> AsyncIterator[Path | None]:
+    """A draft to check, saved to a private temporary directory for the duration (never into
+    uploads/, never ingested); None when no file was sent."""
+    if upload is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="yingji-draft-") as tmp:
+        [path] = await save_all([upload], Path(tmp), limit)
+        yield path
+
+
+def redact_report(report, redact: Callable[[str], str]):
+    """A check report whose quoted clauses are shown as the caller's role may see them."""
+    for f in report.findings:
+        for c in f.clauses:
+            c.quote = redact(c.quote)
+    return report
