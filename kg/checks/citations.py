@@ -95,8 +95,11 @@ def superseded_citations(ctx: CheckContext) -> Iterator[Finding]:
                     entry["places"].append((sec.path, sentence))
     for (doc_id, _, _), e in found.items():
         hit, d = e["hit"], ctx.facts.doc(doc_id)
-        older = f"{book(hit['older_title'])}（{hit.get('older_version_date')}版，{hit.get('older_status') or '已被取代'}）"
-        newer = f"{book(hit['newer_title'])}（{hit.get('newer_version_date')}版）"
+        verb = "修正" if "修正" in e["cited"] else "修订"
+        older = f"{book(hit['older_title'])}（{_date_cn(hit.get('older_version_date'))}版本，{hit.get('older_status') or '已被取代'}）"
+        new_date = hit.get("newer_version_date") or ""
+        newer = (f"{new_date[:4]}年{verb}的{book(hit['newer_title'])}（{_date_cn(new_date)}）"
+                 if new_date else book(hit["newer_title"]))
         clauses = [ctx.clause(doc_id, s, q, role="引用") for s, q in e["places"][:3]]
         clauses.append(ctx.clause(hit["_doc"], hit["_section"], hit["_quote"], role="法规目录"))
         yield Finding(
@@ -107,20 +110,39 @@ def superseded_citations(ctx: CheckContext) -> Iterator[Finding]:
             clauses=clauses)
 
 
+def _date_cn(date: str | None) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date or "")
+    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else (date or "")
+
+
+def _grams(text: str) -> set[str]:
+    t = re.sub(r"[^\u4e00-\u9fff]", "", norm(text))
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def nearest_articles(text: str, articles: dict[str, tuple[str, str]], n: int = 2) -> list[str]:
+    """Labels of the articles whose text shares most character bigrams with the citing text."""
+    g = _grams(text)
+    scored = sorted(((len(g & _grams(q)) / (len(_grams(q)) or 1) ** 0.5, label)
+                     for label, (_, q) in articles.items()), reverse=True)
+    return [label for score, label in scored[:n] if score > 0]
+
+
 def _articles(ctx: CheckContext) -> dict[str, tuple[str, dict[str, tuple[str, str]], int]]:
     """Title key → (doc id, {article label: (section, quote)}, highest article number) of the
     ingested regulations, from their Article facts and, where a text has none, their sections
     headed 第X条."""
     labels: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for f in ctx.facts.of_type("HAS_ARTICLE"):
-        labels[f.doc_id].setdefault(norm(f.end_props.get("label") or ""), (f.section, f.quote))
+        labels[f.doc_id].setdefault(norm(f.end_props.get("label") or ""),
+                                    (f.section, f.end_props.get("text") or f.quote))
     for sec in ctx.facts.sections:
         if ctx.facts.doc(sec.doc_id).kind != "regulation":
             continue
         last = sec.path.rsplit("/", 1)[-1]
         if cn_number(last) is not None:
             first = next((q for _, q in sentences(sec.text)), sec.text)
-            labels[sec.doc_id].setdefault(norm(last), (sec.path, first))
+            labels[sec.doc_id].setdefault(norm(last), (sec.path, sec.text or first))
     out = {}
     for doc_id, labs in labels.items():
         top = max((cn_number(x) or 0 for x in labs), default=0)
@@ -151,12 +173,19 @@ def missing_articles(ctx: CheckContext) -> Iterator[Finding]:
         last = next((v for k, v in labs.items() if cn_number(k) == top), None)
         clauses = [ctx.clause(doc_id, s, q, role="引用") for s, q in places[:3]]
         if last is not None:
-            clauses.append(ctx.clause(reg_id, last[0], last[1], role="法规最后一条"))
+            clauses.append(ctx.clause(reg_id, last[0], next(iter(q for _, q in sentences(last[1])),
+                                                            last[1]), role="法规最后一条"))
+        near = nearest_articles(places[0][1].replace(label, ""), labs)
+        for lab in near:
+            sec, text = labs[lab]
+            clauses.append(ctx.clause(reg_id, sec, next(iter(q for _, q in sentences(text)), text),
+                                      role="内容相近的条款"))
+        hint = f"内容最接近的是{'、'.join(near)}，" if near else ""
         yield Finding(
             rule="nonexistent_article", severity="error", subject=f"{r.title}{label}",
             title=f"{book(d.title) or doc_id}引用的{book(r.title)}{label}不存在",
             explanation=(f"{book(d.title) or doc_id}引用{book(r.title)}{label}，但已入库的该法规文本共 {top} 条，"
-                         f"没有{label}。应核对并改为实际规定该事项的条款。"),
+                         f"没有{label}。{hint}应核对并改为实际规定该事项的条款。"),
             clauses=clauses)
 
 

@@ -119,3 +119,39 @@ def scenarios() -> list[dict[str, float]]:
 def describe(s: dict[str, float]) -> str:
     parts = [f"{DIM_CN[d]}{int(v)}人" for d, v in s.items() if v]
     return "、".join(parts) if parts else "无人员伤亡"
+
+
+def uncovered_ranges(covered, alts: list[Alternative]) -> list[str]:
+    """One dimension at a time (the others 0): the ranges between the conditions' own
+    thresholds that no level covers, e.g. "疏散转移30人以上100人以下的" (一般 events only)."""
+    limits = {"deaths": 3, "injuries": 10}
+    out = []
+    for dim in DIMENSIONS:
+        bounds = sorted({0.0, *(b for a in alts for t in a.restrictions + a.triggers if t.dim == dim
+                                for b in (t.lo, t.hi) if b is not None)})
+        cap = limits.get(dim)
+        if cap is not None:
+            bounds = [b for b in bounds if b < cap]
+        points = []
+        for i, b in enumerate(bounds):
+            points.append((b, b, b))
+            nxt = bounds[i + 1] if i + 1 < len(bounds) else (cap if cap is not None else b * 2 + 10)
+            if nxt - b > 1 or (cap is not None and i + 1 == len(bounds) and nxt - b >= 1):
+                mid = b + 1 if nxt - b == 2 else (b + nxt) / 2
+                points.append((mid, b, nxt))
+        gap: list[tuple] = []
+        for v, lo, hi in points:
+            if cap is not None and v >= cap:
+                continue
+            if not covered({**{d: 0 for d in DIMENSIONS}, dim: v}):
+                gap.append((v, lo, hi))
+        for v, lo, hi in gap:
+            if lo == hi:
+                continue  # an exact threshold alone: reported with its neighbouring range
+            if hi - lo <= 2:
+                out.append(f"{DIM_CN[dim]}{int(v)}人")
+            elif cap is not None and hi == cap:
+                out.append(f"{DIM_CN[dim]}{int(lo) or 1}人以上")
+            else:
+                out.append(f"{DIM_CN[dim]}{int(lo) or 1}人以上{int(hi)}人以下")
+    return out

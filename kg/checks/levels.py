@@ -178,7 +178,7 @@ def response_gaps(ctx: CheckContext) -> Iterator[Finding]:
                     missing.append((f, word))
         if missing:
             labels = list(dict.fromkeys(
-                f"{f.end_props.get('label') or f.end_props.get('level')}由谁决定{w}"
+                f"{f.end_props.get('label') or f.end_props.get('level')}未写明由谁决定{w}"
                 for f, w in missing))
             gaps = list({(f.section, f.quote): f for f, _ in missing}.values())
             named = [f for f in rows if _named(f, "start") and (f.section, f.quote) not in
@@ -192,9 +192,9 @@ def response_gaps(ctx: CheckContext) -> Iterator[Finding]:
                             for f in named[:1]]
             yield Finding(
                 rule="response_level_gap", severity="error", subject=d.title or doc_id,
-                title=f"{name}未写明" + "、".join(labels[:3]),
+                title=f"{name}：" + "、".join(labels[:3]),
                 explanation=(f"{name}的其他响应级别写明了决定启动或终止的主体，但"
-                             + "、".join(labels) + "没有写明，响应启动或终止时无人可依。"
+                             + "；".join(labels) + "，响应启动或终止时无人可依。"
                              "应补充由哪个单位或职务决定。"),
                 clauses=clauses)
         yield from _coverage_gap(ctx, doc_id, rows)
@@ -213,7 +213,9 @@ def _coverage_gap(ctx: CheckContext, doc_id: str, rows: list[Fact]) -> Iterator[
         return
     d = ctx.facts.doc(doc_id)
     name = book(d.title) or doc_id
-    examples = "；".join(cond.describe(s) for s in uncovered[:3])
+    ranges = cond.uncovered_ranges(lambda s: _level_of(rows, s) is not None,
+                                   [a for f in rows for a in cond.parse(f.props.get("condition") or "")])
+    examples = "；".join(ranges or [cond.describe(s) for s in uncovered[:3]])
     numeric = sorted((f for f in rows if cond.numeric(cond.parse(f.props.get("condition") or ""))),
                      key=lambda f: -(f.end_props.get("rank") or 0))
     seen, clauses = set(), []

@@ -49,6 +49,20 @@ def norm_keep_length(text: str) -> str:
     return k if len(k) == len(text) else text
 
 
+_RENAMING = re.compile(r"(?:机构改革|机构调整|名称(?:发生)?变化|更名)[^。]*修订|修订[^。]*(?:机构改革|名称(?:发生)?变化)")
+
+
+def _renaming_rule(ctx: CheckContext):
+    """The ingested regulation clause requiring plans to be revised after units are renamed."""
+    for sec in ctx.facts.sections:
+        if ctx.facts.doc(sec.doc_id).kind != "regulation":
+            continue
+        for _, q in sentences(sec.text):
+            if _RENAMING.search(q):
+                return ctx.clause(sec.doc_id, sec.path, q, role="修订要求")
+    return None
+
+
 def outdated_names(ctx: CheckContext) -> Iterator[Finding]:
     names = _Names(ctx.reference.organizations)
     if names.pattern is None:
@@ -70,6 +84,7 @@ def outdated_names(ctx: CheckContext) -> Iterator[Finding]:
                 found = uses.setdefault((sec.doc_id, surface), [])
                 if (sec.path, sentence) not in found:
                     found.append((sec.path, sentence))
+    rule = _renaming_rule(ctx)
     for (doc_id, surface), places in uses.items():
         canonical = canon_of[surface]
         d = ctx.facts.doc(doc_id)
@@ -83,11 +98,16 @@ def outdated_names(ctx: CheckContext) -> Iterator[Finding]:
         for u in (same[:1] + others[:1]):
             clauses.append(ctx.clause(u[0], u[1], u[2], role="现行名称"))
         more = f"（共 {len(places)} 处）" if len(places) > 1 else ""
+        basis = ""
+        if rule is not None:
+            clauses.append(rule)
+            basis = (f"按照{book(rule.title)}{rule.section.rsplit('/', 1)[-1]}，"
+                     "单位名称因机构改革等变化的，应当及时修订预案。")
         yield Finding(
             rule="outdated_name", severity="warning", subject=surface,
             title=f"{book(d.title) or doc_id}使用旧称“{surface}”",
             explanation=(f"{book(d.title) or doc_id}仍使用机构改革前或更名前的名称“{surface}”{more}，"
-                         f"该单位现名“{canonical}”。应统一改为现行名称，避免值班时找错单位。"),
+                         f"该单位现名“{canonical}”。{basis}应统一改为现行名称，避免值班时找错单位。"),
             clauses=clauses)
 
 

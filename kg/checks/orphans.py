@@ -8,10 +8,14 @@ field table or in the graph (RELEVANT_TO facts of the expert roster).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kg.checks.engine import CheckContext, Rule
 from kg.checks.model import Clause, Finding, TableRow
+from kg.checks.text import plan_rank, sentences
+
+_CATCH_ALL = re.compile(r"(?:未列明|未明确|未规定)[^。；]{0,12}(?:突发)?事件")
 
 
 def _row_clause(row: TableRow, title: str) -> Clause:
@@ -24,6 +28,7 @@ def orphan_incident_types(ctx: CheckContext) -> Iterator[Finding]:
     if not rows:
         return
     parent = {r.name: r.parent for r in rows}
+    catch_all = _catch_all(ctx)
     covered = {f.end for f in ctx.facts.of_type("COVERS", "LEADS")
                if f.end_label == "IncidentType" and ctx.facts.doc(f.doc_id).kind == "plan"}
     for r in rows:
@@ -40,9 +45,23 @@ def orphan_incident_types(ctx: CheckContext) -> Iterator[Finding]:
             rule="orphan_incident_type", severity="warning", subject=r.name,
             title=f"事件类型“{r.name}”没有预案覆盖",
             explanation=(f"事件分类表列有“{r.name}”（上级类别：{r.parent}），但没有任何预案覆盖它或规定"
-                         "它的牵头单位，只能适用总体预案的兜底条款。应在预案中明确牵头部门和配合单位，"
-                         "或编制专项处置方案。"),
-            clauses=[_row_clause(r, "事件分类表")])
+                         "它的牵头单位，只能适用总体预案的兜底条款"
+                         + (f"（“{catch_all.quote}”）" if catch_all else "") +
+                         "。应在预案中明确牵头部门和配合单位，或编制专项处置方案。"),
+            clauses=[_row_clause(r, "事件分类表")] + ([catch_all] if catch_all else []))
+
+
+def _catch_all(ctx: CheckContext) -> Clause | None:
+    """The top plan's sentence for incidents it does not list (未列明的其他突发事件……)."""
+    tops = sorted((s for s in ctx.facts.sections if ctx.facts.doc(s.doc_id).kind == "plan"),
+                  key=lambda s: (plan_rank(ctx.facts.doc(s.doc_id).level), s.doc_id, s.ord))
+    for sec in tops:
+        if plan_rank(ctx.facts.doc(sec.doc_id).level) != 0:
+            break
+        for _, q in sentences(sec.text):
+            if _CATCH_ALL.search(q):
+                return ctx.clause(sec.doc_id, sec.path, q, role="兜底条款")
+    return None
 
 
 def hazards_without_experts(ctx: CheckContext) -> Iterator[Finding]:
