@@ -7,7 +7,8 @@ plan gives it a duty, and the unit's 责任清单 has no matching row. list_duty
 Matching goes through the graph (ABOUT facts, incident types with their non-root parents and
 subtypes, incident names and aliases found in the text). Embeddings give the closest text on
 the other side and its cosine similarity, shown in the finding; they decide alone only for a
-department-plan duty that names no incident type. Without an embedder only the graph is used.
+department-plan duty that names no incident type (a duty naming one is missing when the list
+never mentions that type). Without an embedder only the graph is used.
 """
 from __future__ import annotations
 
@@ -150,7 +151,11 @@ def missing_in_lists(ctx: CheckContext) -> Iterator[Finding]:
         d = ctx.facts.doc(f.doc_id)
         if (f.start in rows and d.kind == "plan" and plan_rank(d.level) == 2
                 and any(n and n in d.title for n in _names(f))):  # the unit's own plan
-            candidates[(f.start, f"{f.doc_id}#{f.section}")].append((f, _text(f)))
+            named = vocab.find(_text(f)) & set(vocab.relatives)
+            if named and any(vocab.related(i, c) for i in named for c in covered[f.start]):
+                continue  # the list has the incident type this duty names
+            if named or ctx.embedder is not None:
+                candidates[(f.start, f"{f.doc_id}#{f.section}")].append((f, _text(f)))
     sim = None
     if ctx.embedder is not None and candidates:
         needed = [t for org, _ in candidates for t in map(_text, rows[org])]
@@ -162,11 +167,9 @@ def missing_in_lists(ctx: CheckContext) -> Iterator[Finding]:
         if sim is not None:
             texts = [_text(r) for r in rows[org]]
             score, j = sim.best(text, texts)
-            if f.type == "HAS_DUTY" and score >= SAME_DUTY_MIN:
+            if f.type == "HAS_DUTY" and not vocab.find(text) and score >= SAME_DUTY_MIN:
                 continue  # no incident type to go by: the closest list row is the same duty
             match = rows[org][j]
-        elif f.type == "HAS_DUTY":
-            continue  # a duty without an incident type needs the semantic comparison
         yield _missing_finding(ctx, org, subject if f.type == "LEADS" else "", facts, rows[org],
                                score, match)
 
