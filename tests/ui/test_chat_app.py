@@ -52,3 +52,12 @@ def test_duty_card_phones_follow_the_role(ingested, cli_env, monkeypatch):
     viewer, officer = phones(None), phones("duty_officer")
     assert viewer and all("****" in p for p in viewer if p)
     assert any(re.fullmatch(r"1[3-9]\d{9}", p) for p in officer)
+
+
+def test_card_mode_answers_a_plain_question_as_a_duty_card(app: AppTest):
+    app.run()
+    app.toggle(key="card_mode").set_value(True).run()
+    app.chat_input[0].set_value("化工厂储罐起火怎么办").run()
+    assert not app.exception
+    assert "值班卡片" in "\n".join(m.value for m in app.markdown)
+    assert app.caption[-1].value.startswith("意图：duty_card")

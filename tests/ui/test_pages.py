@@ -34,18 +34,21 @@ def test_plans_page_browses_a_plan_and_searches(corpus_app):
     assert [t.label for t in app.tabs] == ["章节", "事实", "关系图"]
     assert app.expander  # sections of the first plan
     assert app.get("graphviz_chart")  # its neighbourhood
-    everything = next(c.value for c in app.caption if c.value.startswith("共 "))
     app.text_input(key="plan_search").set_value("燃气").run()
     assert not app.exception
-    narrowed = next(c.value for c in app.caption if c.value.startswith("共 "))
-    assert narrowed != everything
+    table = app.dataframe[0].value
+    assert len(table) > 0 and (table["命中"] > 0).all()  # plans whose text mentions the term
+    assert list(table["命中"]) == sorted(table["命中"], reverse=True)
     assert "燃气" in app.selectbox(key="plan_pick").format_func(app.selectbox(key="plan_pick").value)
-    assert any("包含“燃气”" in c.value for c in app.caption)
+    found = next(c.value for c in app.caption if "包含“燃气”" in c.value)
+    assert int(found.split()[0]) > 0
     # the facts tab narrows to one relationship type
     app.multiselect(key=f"rel_{app.selectbox(key='plan_pick').value}").set_value(["LEADS"]).run()
     assert not app.exception
     table = app.dataframe[-1].value
     assert len(table) > 0 and set(table["关系"]) == {"牵头"}
+    app.text_input(key="plan_search").set_value("这个词不会出现在任何预案里").run()
+    assert "符合条件 0 个" in _text(app) and not app.tabs
 
 
 def test_checks_page_runs_filters_and_offers_xlsx(corpus_app):

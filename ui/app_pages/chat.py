@@ -26,7 +26,7 @@ def _card(answer: dict) -> None:
 
 
 def show_answer(answer: dict, latest: bool) -> None:
-    if answer.get("intent") == "duty_card":
+    if answer.get("intent") == "duty_card" and answer.get("facts"):  # not a passages fallback
         _card(answer)
     else:
         st.markdown(common.md(answer["answer"]).replace("\n", "  \n"))
@@ -52,6 +52,8 @@ def show_answer(answer: dict, latest: bool) -> None:
 def main() -> None:
     st.title("应急知识图谱助手 · 值班问答")
     st.caption("示例：危险化学品事故由哪个单位牵头？　小区燃气泄漏谁牵头处置？　某工地发生塌方")
+    card = st.toggle("值班卡片模式", key="card_mode",
+                     help="把输入当作事件报告：一次给出牵头/配合、适用预案、响应级别、专家和物资队伍。")
     history = st.session_state.setdefault("history", [])
     question = st.chat_input("请输入问题或事件描述，例如：燃气管道泄漏谁牵头？")
     for n, (q, a) in enumerate(history):
@@ -66,7 +68,8 @@ def main() -> None:
             try:
                 with st.spinner("正在检索……"):
                     show = roles.can_see_phones(common.role())
-                    answer = common.assistant().ask(question, show_phones=show)
+                    answer = common.assistant().ask(question, show_phones=show,
+                                                    intent="duty_card" if card else None)
                     answer = answer.model_dump()
             except services.ServiceError as e:
                 common.fail(e)

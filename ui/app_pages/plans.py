@@ -13,10 +13,24 @@ def _matches(term: str, *texts: str | None) -> bool:
     return not term or any(term in (t or "") for t in texts)
 
 
-def _plan_table(plans) -> None:
+@st.cache_data(ttl=120, show_spinner="正在检索预案原文……")
+def _hits(data_dir: str, doc_ids: tuple[str, ...], term: str) -> dict[str, int]:
+    """Sections and facts of each plan whose text holds the term (cached briefly: Streamlit
+    re-runs the page on every click, and a re-ingest shows within two minutes)."""
+    out = {}
+    for doc_id in doc_ids:
+        d = browse.document_detail(common.store(), doc_id)
+        if d is not None:
+            out[doc_id] = (sum(_matches(term, s.heading, s.text) for s in d.section_list)
+                           + sum(_matches(term, f.quote) for f in d.fact_list))
+    return out
+
+
+def _plan_table(plans, hits: dict[str, int]) -> None:
     st.dataframe([{"标题": p.title, "级别": p.level or "", "发布单位": p.issuer or "",
                    "发布日期": p.issued_date or "", "章节": p.sections, "事实": p.facts,
-                   "文档ID": p.doc_id} for p in plans], hide_index=True, width="stretch")
+                   **({"命中": hits.get(p.doc_id, 0)} if hits else {}), "文档ID": p.doc_id}
+                  for p in plans], hide_index=True, width="stretch")
 
 
 def _sections(detail, term: str) -> None:
@@ -67,14 +81,19 @@ def main() -> None:
     term = c1.text_input("搜索（标题、发布单位、章节原文、事实）", key="plan_search").strip()
     levels = sorted({p.level for p in plans if p.level})
     chosen_levels = c2.multiselect("预案级别", levels, key="plan_levels", placeholder="全部级别")
+    ids = tuple(p.doc_id for p in plans)
+    hits = _hits(str(common.settings().data_dir), ids, term) if term else {}
     shown = [p for p in plans if (not chosen_levels or p.level in chosen_levels)
-             and _matches(term, p.title, p.issuer)]
+             and (_matches(term, p.title, p.issuer) or hits.get(p.doc_id))]
+    shown.sort(key=lambda p: -hits.get(p.doc_id, 0))
     st.caption(f"共 {len(plans)} 个预案，符合条件 {len(shown)} 个。")
-    _plan_table(shown)
-    options = shown or [p for p in plans if not chosen_levels or p.level in chosen_levels]
-    if not options:
+    _plan_table(shown, hits)
+    if not shown:
         return
-    labels = {p.doc_id: p.title for p in options}
+    labels = {p.doc_id: p.title for p in shown}
+    if st.session_state.get("plan_term") != term:  # a new search opens its best hit
+        st.session_state["plan_term"] = term
+        st.session_state.pop("plan_pick", None)
     doc_id = st.selectbox("查看预案", list(labels), format_func=labels.get, key="plan_pick")
     detail = browse.document_detail(common.store(), doc_id,
                                     redact=roles.phone_redactor(common.role()))
