@@ -77,6 +77,13 @@ QUERIES: dict[str, str] = {
         "h.doc_id AS doc_id, d.title AS title, d.level AS level, d.kind AS doc_kind, "
         "h.section AS section, h.quote AS quote ORDER BY h.doc_id, h.section"
     ),
+    # Sections whose text names a unit: its duties written into other sentences ("……牵头，
+    # 区卫生健康委配合，负责……") that no duty fact holds.
+    "sections_mentioning": (
+        "MATCH (d:Document)-[:HAS_SECTION]->(s:Section) WHERE s.text CONTAINS $unit "
+        "RETURN s.doc_id AS doc_id, d.title AS title, d.kind AS doc_kind, d.level AS level, "
+        "s.path AS path, s.text AS text ORDER BY s.doc_id, s.ord"
+    ),
     # Every organisation that holds a duty, with the heads its duties were written under
     # (sub-units and groups such as "轨道交通运营单位"), for fuzzy matching of the asked unit.
     "duty_holders": (

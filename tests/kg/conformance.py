@@ -824,3 +824,26 @@ def _test_units_in_documents(self, store: GraphStore) -> None:
 
 
 QueryTests.test_units_in_documents = _test_units_in_documents
+
+
+# ---- Duty sentences (retrieval/answers/duties.py) ---------------------------------------------
+
+DUTY_COLUMNS = {"sections_mentioning": {"doc_id", "title", "doc_kind", "level", "path", "text"}}
+QueryTests.COLUMNS.update(DUTY_COLUMNS)
+
+
+def _test_sections_mentioning(self, store: GraphStore) -> None:
+    d1, org, inc = uid("plan"), uid("区卫生健康委"), uid("食品安全事件")
+    store.write_document(plan_batch(d1, leads=uid("区市场监管局"), incident=inc,
+                                    quote=f"{inc}：区市场监管局牵头，{org}配合，负责病人救治。"))
+    try:
+        rows = store.query("sections_mentioning", unit=org)
+        assert rows and all(set(r) == DUTY_COLUMNS["sections_mentioning"] for r in rows)
+        assert {(r["doc_id"], r["path"], r["doc_kind"]) for r in rows} == {(d1, "2.1", "plan")}
+        assert org in rows[0]["text"]
+        assert store.query("sections_mentioning", unit=uid("无此单位")) == []
+    finally:
+        store.delete_document(d1)
+
+
+QueryTests.test_sections_mentioning = _test_sections_mentioning
