@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ingest.pipeline import build_batch
 from ingest.taxonomy import load_taxonomy, norm
+from tests.ingest._truth import assert_floor
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -38,10 +39,4 @@ def _extracted() -> tuple[set[tuple[str, str, str]], int]:
 def test_list_rows_precision_and_recall():
     truth = _truth()
     got, rows = _extracted()
-    hit = truth & got
-    precision, recall = len(hit) / max(len(got), 1), len(hit) / len(truth)
-    print(f"\nduty-list rows: truth {len(truth)}, extracted {rows} rows ({len(got)} distinct), "
-          f"precision {precision:.3f}, recall {recall:.3f}")
-    print("missed:", sorted(truth - got)[:10])
-    print("spurious:", sorted(got - truth)[:10])
-    assert precision >= 0.95 and recall >= 0.95
+    assert_floor(f"duty-list rows ({rows} rows extracted)", truth, got, 0.95, show=10)

@@ -14,6 +14,7 @@ import pytest
 
 from ingest.pipeline import build_batch
 from ingest.taxonomy import load_taxonomy
+from tests.ingest._truth import report
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 FILES = ["experts/示例区应急专家库名册.xlsx", "experts/experts_export.csv"]
@@ -64,15 +65,7 @@ def test_experts_precision_and_recall(file):
     found = _found(file, taxonomy)
     t = {(code, name, fields) for code, (name, fields, _) in truth.items()}
     f = {(code, name, fields) for code, (name, fields, _) in found.items()}
-    correct = len(t & f)
-    precision = correct / len(f) if f else 0.0
-    recall = correct / len(t)
-    print(f"\n{file}: experts precision={precision:.3f} recall={recall:.3f} "
-          f"(truth {len(t)}, found {len(f)}, correct {correct})")
-    for x in sorted(t - f)[:20]:
-        print("  missed:", x)
-    for x in sorted(f - t)[:20]:
-        print("  spurious:", x)
+    precision, recall = report(f"{file}: experts", t, f, show=20)
     statuses = {code: s for code, (_, _, s) in found.items()}
     wrong_status = {c for c, (_, _, s) in truth.items() if statuses.get(c) != s}
     print(f"  status correct {len(truth) - len(wrong_status)}/{len(truth)}")

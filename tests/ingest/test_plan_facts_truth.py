@@ -17,6 +17,7 @@ import pytest
 
 from ingest.pipeline import build_batch
 from ingest.taxonomy import load_taxonomy
+from tests.ingest._truth import assert_floor
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -70,27 +71,13 @@ def _extracted() -> tuple[set, dict]:
     return roles, duties
 
 
-def _report(name: str, truth: set, found: set) -> tuple[float, float]:
-    correct = truth & found
-    precision = len(correct) / len(found) if found else 0.0
-    recall = len(correct) / len(truth) if truth else 0.0
-    print(f"\n{name}: precision={precision:.3f} recall={recall:.3f} "
-          f"(truth {len(truth)}, found {len(found)}, correct {len(correct)})")
-    for x in sorted(truth - found, key=str)[:30]:
-        print("  missed:", x)
-    for x in sorted(found - truth, key=str)[:30]:
-        print("  spurious:", x)
-    return precision, recall
-
-
 def test_roles_against_ground_truth():
     truth = {_truth_role_key(r) for r in _truth() if r["kind"] == "role"}
     if not truth:
         pytest.skip("no role annotations yet")
     found, _ = _extracted()
     files = {t[0] for t in truth}
-    precision, recall = _report("roles", truth, {f for f in found if f[0] in files})
-    assert precision >= 0.95 and recall >= 0.95
+    assert_floor("roles", truth, {f for f in found if f[0] in files}, 0.95)
 
 
 def test_member_duties_against_ground_truth():
@@ -106,5 +93,4 @@ def test_member_duties_against_ground_truth():
                           and (t[2] in text or text in t[2])), None)
             found_keys.add(match or (file, org, text))
     files = {t[0] for t in truth}
-    precision, recall = _report("member duties", truth, {f for f in found_keys if f[0] in files})
-    assert precision >= 0.95 and recall >= 0.95
+    assert_floor("member duties", truth, {f for f in found_keys if f[0] in files}, 0.95)

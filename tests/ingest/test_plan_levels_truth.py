@@ -16,6 +16,7 @@ from ingest.readers import read_document
 from ingest.structure import parse_sections
 from ingest.taxonomy import load_taxonomy
 from kg.model import DocumentMeta
+from tests.ingest._truth import assert_floor
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 FIELDS = ("deaths_min", "deaths_max", "injuries_min", "injuries_max", "evacuated_min",
@@ -54,19 +55,6 @@ def _parts(other: str | None) -> set[str]:
     return {re.sub(r"^或者?", "", x) for x in re.split(r"[;；]", _norm(other)) if x}
 
 
-def _score(name: str, truth: set, found: set, floor: float) -> None:
-    correct = truth & found
-    precision = len(correct) / len(found) if found else 0.0
-    recall = len(correct) / len(truth) if truth else 0.0
-    print(f"\n{name}: precision={precision:.3f} recall={recall:.3f} "
-          f"(truth {len(truth)}, found {len(found)}, correct {len(correct)})")
-    for x in sorted(truth - found, key=str)[:30]:
-        print("  missed:", x)
-    for x in sorted(found - truth, key=str)[:30]:
-        print("  spurious:", x)
-    assert precision >= floor and recall >= floor
-
-
 def test_grading_thresholds_against_ground_truth():
     rows = _truth("grading")
     if not rows:
@@ -78,7 +66,7 @@ def test_grading_thresholds_against_ground_truth():
         sev, _ = _extracted(file)
         found |= {(file, level, tuple(_num(p.get(f)) for f in FIELDS))
                   for level, p in sev.items()}
-    _score("grading (file, level, thresholds)", truth, found, 0.95)
+    assert_floor("grading (file, level, thresholds)", truth, found, 0.95)
 
 
 def test_grading_other_conditions_against_ground_truth():
@@ -93,7 +81,7 @@ def test_grading_other_conditions_against_ground_truth():
         sev, _ = _extracted(file)
         found |= {(file, level, part) for level, p in sev.items()
                   for part in _parts(p.get("other"))}
-    _score("grading other conditions", truth, found, 0.9)
+    assert_floor("grading other conditions", truth, found, 0.9)
 
 
 def _same_person(a: str | None, b: str | None) -> bool:
@@ -121,4 +109,4 @@ def test_response_levels_against_ground_truth(role):
                 # 主任）" name the same person; the truth's spelling is used when they agree.
                 mine = next((_norm(t) for t in truths if _same_person(t, name)), _norm(name))
                 found.add((file, level, mine))
-    _score(f"response levels (file, level, {role})", truth, found, 0.95)
+    assert_floor(f"response levels (file, level, {role})", truth, found, 0.95)
