@@ -12,6 +12,7 @@ MODULES: list[str] = [
     "retrieval.answers.levels", "retrieval.answers.command",
     "retrieval.answers.experts",
     "retrieval.answers.duties", "retrieval.answers.articles",
+    "retrieval.answers.consistency",
 ]
 
 
