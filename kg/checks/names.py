@@ -24,9 +24,11 @@ class _Names:
 
     def __init__(self, orgs: list[OrgName]):
         self.surface: dict[str, tuple[str, bool]] = {}
+        formers = {norm(s) for o in orgs for s in o.former_names}
         for o in orgs:
             for s in (o.name, *o.aliases):
-                self.surface.setdefault(norm(s), (o.name, False))
+                if norm(s) not in formers:  # a graph alias never hides a former name
+                    self.surface.setdefault(norm(s), (o.name, False))
         for o in orgs:
             for s in o.former_names:
                 self.surface.setdefault(norm(s), (o.name, True))
@@ -63,8 +65,26 @@ def _renaming_rule(ctx: CheckContext):
     return None
 
 
+def _org_names(ctx: CheckContext) -> list[OrgName]:
+    """The alias table, plus what the graph knows: Organization aliases and the former names
+    facts were written with (org_surface, recorded at ingest)."""
+    out = list(ctx.reference.organizations)
+    known: dict[str, OrgName] = {}
+    for f in ctx.facts.facts:
+        for label, key, props in ((f.start_label, f.start, f.start_props),
+                                  (f.end_label, f.end, f.end_props)):
+            if label == "Organization" and key not in known:
+                known[key] = OrgName(name=key, aliases=list(props.get("aliases") or []))
+        surface = f.props.get("org_surface")
+        org = f.start if f.start_label == "Organization" else (
+            f.end if f.end_label == "Organization" else None)
+        if surface and org:
+            known.setdefault(org, OrgName(name=org)).former_names.append(surface)
+    return out + list(known.values())
+
+
 def outdated_names(ctx: CheckContext) -> Iterator[Finding]:
-    names = _Names(ctx.reference.organizations)
+    names = _Names(_org_names(ctx))
     if names.pattern is None:
         return
     uses: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (doc, former) -> [(section, quote)]
