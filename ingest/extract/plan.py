@@ -36,9 +36,12 @@ _BARE_LOCAL = re.compile(r"^(?:街道|镇|街镇|镇政府|街道办事处|镇�
 # Where the unit named at the head of a clause ends and what it does begins:
 # "区市场监管局提供技术支持", "事发地街道（镇）按照职责分工配合".
 _ACTION = re.compile(
-    r"(?:提供|负责|按照|依照|根据|依据|做好|承担|派员|派出|组织|开展|协调|督促|指导|加强|落实|"
+    r"(?:提供|负责|按|依照|根据|依据|做好|承担|派员|派出|组织|开展|协调|督促|指导|加强|落实|"
     r"予以|给予|视情|及时|立即|分别|共同|积极|全力|迅速|对|向|在|为|从|将|把)")
 _TITLE = re.compile(r"《([^》]*预案)》")
+# How a unit leads, written between its name and 牵头.
+_LEAD_MANNER = re.compile(
+    r"(?:按照?(?:各自)?(?:职责|分工)(?:分工)?|依照?(?:各自)?职责|负责|共同|具体|统一|分别)+$")
 _LEVEL = (("总体", "总体"), ("专项", "专项"), ("部门", "部门"), ("街道", "街镇"), ("镇", "街镇"),
           ("企业", "企业"))
 
@@ -97,10 +100,16 @@ def _org(token: str, taxonomy: Taxonomy, self_org: str | None = None) -> str | N
 def _orgs(phrase: str, taxonomy: Taxonomy, self_org: str | None = None) -> list[str]:
     out: list[str] = []
     for token in _LIST_SPLIT.split(phrase):
-        name = _org(token, taxonomy, self_org)
+        name = _org(token, taxonomy, self_org) or _org_before_action(token, taxonomy, self_org)
         if name and name not in out:
             out.append(name)
     return out
+
+
+def _org_before_action(token: str, taxonomy: Taxonomy, self_org: str | None) -> str | None:
+    """"区卫生健康委按照各自职责分别" → the unit before what it does."""
+    cut = _ACTION.search(token, 2)
+    return _org(token[:cut.start()], taxonomy, self_org) if cut else None
 
 
 def _leading_orgs(phrase: str, taxonomy: Taxonomy, self_org: str | None = None) -> list[str]:
@@ -120,8 +129,7 @@ def _leading_orgs(phrase: str, taxonomy: Taxonomy, self_org: str | None = None) 
     for token in _LIST_SPLIT.split(phrase):
         name = _org(token, taxonomy, self_org)
         if name is None:
-            cut = _ACTION.search(token, 2)
-            name = _org(token[:cut.start()], taxonomy, self_org) if cut else None
+            name = _org_before_action(token, taxonomy, self_org)
             if name and name not in out:
                 out.append(name)
             break
@@ -136,19 +144,21 @@ def _incident(text: str, taxonomy: Taxonomy) -> tuple[str, str] | None:
     return found[0] if found else None
 
 
-def _split_lead_clause(clause: str) -> tuple[str, str]:
+def _split_lead_clause(clause: str, taxonomy: Taxonomy,
+                       self_org: str | None = None) -> tuple[str, str]:
     """Org phrase of a 牵头 clause as (leaders, others)."""
     before, _, after = clause.partition("牵头")
     phrase = before
     if not _orgs_like(before) and after:
         # "牵头单位：区应急管理局" / "牵头单位为区应急管理局"
         phrase = re.sub(r"^(?:单位|部门)?(?:[:：为是])?", "", after)
-    phrase = re.sub(r"(?:负责|共同|具体|统一)+$", "", phrase)
+    phrase = _LEAD_MANNER.sub("", phrase)
     return phrase.replace("会同", "、"), ""  # "A会同B、C牵头": all of them lead together
 
 
 def _orgs_like(text: str) -> bool:
-    return bool(_ORG_SUFFIX.search(re.sub(r"(?:负责|共同|具体|统一)+$", "", text.strip())))
+    """Whether a unit's name ends right before 牵头 ("区卫健委按照各自职责分别牵头")."""
+    return bool(_ORG_SUFFIX.search(_LEAD_MANNER.sub("", text.strip())))
 
 
 def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
@@ -189,7 +199,7 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
                                 or find_incidents(before, taxonomy) or None)
                     if incident:
                         target = clause.replace(incident[0][0], "")
-            leaders, co = _split_lead_clause(target)
+            leaders, co = _split_lead_clause(target, taxonomy, self_org)
             lead += [o for o in _orgs(leaders, taxonomy, self_org) if o not in lead]
             support += [o for o in _orgs(co, taxonomy, self_org) if o not in support]
             tail = target.partition("牵头")[2]
@@ -264,7 +274,7 @@ def _table_statements(rows: list[Block], taxonomy: Taxonomy,
     for row in rows:
         cells = row.cells
         if header is None:
-            if any("牵头" in c for c in cells):
+            if any("牵头" in c for c in cells) and all(len(c) <= 12 for c in cells):
                 header = cells
             continue
         if len(cells) != len(header):

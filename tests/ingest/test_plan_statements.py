@@ -117,3 +117,23 @@ def test_table_row_of_places_read_in_the_plan_type(taxonomy):
            _table_statements(rows, tax, context=("溺水", "溺水事件"))]
     assert got == [("游泳场所溺水事件", ["区应急管理局"]), ("水库溺水事件", ["区水务局"]),
                    ("危险化学品事故", ["区应急管理局"])]
+
+
+def test_units_leading_each_by_their_own_remit(taxonomy):
+    sentence = "区应急局、区卫健委按照各自职责分别牵头处置危化品事故，区公安分局配合。"
+    st = parse_unit_sentence(sentence, taxonomy)
+    assert st.lead == ["区应急管理局", "区卫生健康委员会"]
+    assert st.support == ["区公安分局"]
+
+
+def test_units_with_etc_and_a_short_verb(taxonomy):
+    sentence = "交通事故由区公安分局牵头处置，区建管委、区卫健委等部门按职责配合。"
+    st = parse_unit_sentence(sentence, taxonomy)
+    assert st.support == ["区建设和管理委员会", "区卫生健康委员会"]
+
+
+def test_half_width_marks_and_a_bracketed_remit(taxonomy):
+    sentence = "(4)暴雨:区水务局(防汛)牵头,区建管委(道路排水)、区民政局配合;"
+    st = parse_unit_sentence(sentence, taxonomy)
+    assert (st.incident, st.lead, st.support) == (
+        "防汛防台", ["区水务局"], ["区建设和管理委员会", "区民政局"])
