@@ -74,6 +74,9 @@ def main() -> None:
             except services.ServiceError as e:
                 common.fail(e)
                 return
+            except FileNotFoundError:  # nothing ingested yet: no text index to fall back on
+                st.error("尚未建立检索索引：请先导入文档（命令 yingji ingest，或管理员在“文档管理”页上传）。")
+                return
             show_answer(answer, latest=True)
         history.append((question, answer))
 
