@@ -13,7 +13,7 @@ PAGES = Path(__file__).with_name("app_pages")
 
 
 def main() -> None:
-    st.set_page_config(page_title="应急知识图谱助手", page_icon="🚨", layout="wide")
+    st.set_page_config(page_title="应急知识图谱助手", page_icon=":material/emergency:", layout="wide")
     pages = [
         st.Page(PAGES / "chat.py", title="值班问答", icon=":material/forum:", default=True),
         st.Page(PAGES / "experts.py", title="专家查询", icon=":material/person_search:"),

@@ -16,7 +16,7 @@ from tests.ui.apptest import make_app
 def corpus_app(ingested, cli_env, monkeypatch):
     assert ingested.returncode == 0, ingested.stdout + ingested.stderr
 
-    def build(role: str | None = None, key_file: str | None = None) -> AppTest:
+    def build(role: str | None = None, key_file=None) -> AppTest:
         return make_app(monkeypatch, cli_env["YINGJI_DATA_DIR"], cli_env["YINGJI_MODEL_DIR"],
                         role=role, key_file=key_file)
     return build
@@ -95,7 +95,7 @@ def test_documents_page_is_for_admins_only(corpus_app):
 def test_sign_in_with_a_key_from_the_key_file(corpus_app, tmp_path):
     keys = tmp_path / "keys.toml"
     keys.write_text('[keys.desk]\nrole = "admin"\nkey = "试用-管理员-密钥"\n', encoding="utf-8")
-    app = corpus_app(key_file=str(keys)).run()
+    app = corpus_app(key_file=keys).run()
     assert "查看者" in app.sidebar.markdown[0].value
     app.sidebar.text_input[0].input("猜的密钥")
     app.form_submit_button[0].click().run()
@@ -106,7 +106,12 @@ def test_sign_in_with_a_key_from_the_key_file(corpus_app, tmp_path):
     assert "管理员" in app.sidebar.markdown[0].value
     app.switch_page("app_pages/documents.py").run()
     assert app.title[0].value == "文档管理" and app.file_uploader
-
+    # a key revoked in the file stops working at the next click
+    keys.write_text('[keys.other]\nrole = "admin"\nkey = "另一个密钥"\n', encoding="utf-8")
+    app.switch_page("app_pages/chat.py").run()
+    assert "查看者" in app.sidebar.markdown[0].value
+    with pytest.raises(ValueError):
+        app.switch_page("app_pages/documents.py")
 
 @pytest.fixture
 def small_data(cli_env, tmp_path):

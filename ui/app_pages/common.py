@@ -12,7 +12,7 @@ import streamlit as st
 from kg.settings import Settings, load_settings
 from ui import roles, services
 
-ROLE_KEY = "yingji_role"
+KEY_KEY = "yingji_api_key"  # the signed-in key, kept server-side in the session
 DEFAULT_ROLE = "viewer"
 
 
@@ -50,13 +50,26 @@ def md(text: str) -> str:
     return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
 
 
-def role() -> str:
-    return st.session_state.get(ROLE_KEY, DEFAULT_ROLE)
-
-
 @st.cache_resource
 def _key_file(path: str) -> roles.KeyFile:
     return roles.KeyFile(Path(path))  # re-reads the file when it changes
+
+
+def _lookup(key: str | None):
+    return _key_file(str(settings().api_keys_file)).lookup(key)
+
+
+def role() -> str:
+    """The role of the signed-in key, looked up on every run: a key revoked in the key file
+    stops working at the next click, as it does for the API."""
+    key = st.session_state.get(KEY_KEY)
+    if not key:
+        return DEFAULT_ROLE
+    try:
+        entry = _lookup(key)
+    except roles.RoleConfigError:
+        return DEFAULT_ROLE
+    return entry.role if entry else DEFAULT_ROLE
 
 
 def sidebar_login() -> str:
@@ -66,7 +79,7 @@ def sidebar_login() -> str:
         st.markdown(f"**当前身份：{roles.ROLE_NAMES_CN.get(current, current)}**")
         if current != DEFAULT_ROLE:
             if st.button("退出登录", key="logout"):
-                st.session_state[ROLE_KEY] = DEFAULT_ROLE
+                st.session_state.pop(KEY_KEY, None)
                 st.session_state.pop("history", None)  # answers may hold unmasked phones
                 st.rerun()
             return current
@@ -75,14 +88,14 @@ def sidebar_login() -> str:
                                 help="值班员可见专家电话，管理员可管理文档；未登录为查看者。")
             if st.form_submit_button("登录"):
                 try:
-                    entry = _key_file(str(settings().api_keys_file)).lookup(key)
+                    entry = _lookup(key)
                 except roles.RoleConfigError as e:
                     st.error(str(e))
                     return current
                 if entry is None:
                     st.error("密钥无效。")
                     return current
-                st.session_state[ROLE_KEY] = entry.role
+                st.session_state[KEY_KEY] = key
                 st.rerun()
     return current
 
