@@ -9,7 +9,7 @@ import streamlit as st
 
 from kg import browse
 from kg.checks.model import SEVERITY_CN, CheckReport
-from ui import check_report, services
+from ui import check_report, roles, services
 from ui.app_pages import common
 
 REPORT_KEY = "check_report"
@@ -48,6 +48,17 @@ def _form(settings) -> None:
         report = _run(settings, doc_id, draft, semantic)
         if report is not None:
             st.session_state[REPORT_KEY] = report
+
+
+def _as_seen(report: CheckReport) -> CheckReport:
+    """The report with its quoted clauses as the signed-in role may see them (roster rows
+    hold phone numbers); a copy, so signing in later shows them without re-running."""
+    redact = roles.phone_redactor(common.role())
+    seen = report.model_copy(deep=True)
+    for finding in seen.findings:
+        for clause in finding.clauses:
+            clause.quote = redact(clause.quote)
+    return seen
 
 
 def _xlsx(report: CheckReport) -> bytes:
@@ -100,7 +111,7 @@ def main() -> None:
     report = st.session_state.get(REPORT_KEY)
     if report is not None:
         st.divider()
-        _findings(report)
+        _findings(_as_seen(report))
 
 
 main()
