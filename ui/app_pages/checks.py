@@ -100,7 +100,7 @@ def _findings(report: CheckReport) -> None:
                     with cols[n % len(cols)]:
                         title = f"《{clause.title.strip('《》')}》" if clause.title else clause.doc_id
                         role = f"（{clause.role}）" if clause.role else ""
-                        st.markdown(common.md(f"{title} {clause.section}{role}"))
+                        st.markdown(f"**{common.md(f'{title} {clause.section}')}**{common.md(role)}")
                         st.caption(common.md(clause.quote))
 
 
