@@ -13,14 +13,14 @@ from tests.kg.conformance import uid
 from ui.api import create_app
 
 ADMIN = {"X-API-Key": "k-admin"}
-PLAN = """示例县山洪灾害专项应急预案
+PLAN = """示例县洪涝灾害专项应急预案
 
 1 总则
 1.1 适用范围
-本预案适用于示例县行政区域内山洪灾害的预防和应急处置工作。
+本预案适用于示例县行政区域内洪涝灾害的预防和应急处置工作。
 2 组织指挥体系
 2.1 县防汛抗旱指挥部
-山洪灾害由县水利局牵头处置，县气象局、县公安局、县交通运输局配合。
+洪涝灾害由示例县水利局牵头处置，示例县气象局、示例县公安局、示例县交通运输局配合。
 3 应急保障
 3.1 物资保障
 县水利局在城东仓库储备冲锋舟6艘、救生衣300件。
@@ -45,7 +45,7 @@ def api(settings) -> TestClient:
 
 
 def test_upload_ingest_then_delete(api, settings) -> None:
-    name = f"{uid('山洪')}.txt"
+    name = f"{uid('洪涝')}.txt"
     r = api.post("/documents", headers=ADMIN,
                  files={"files": (name, PLAN.encode("gb18030"), "text/plain")})
     assert r.status_code == 200, r.text
@@ -55,8 +55,13 @@ def test_upload_ingest_then_delete(api, settings) -> None:
     assert body["ingested"] == 1 and body["failed"] == 0 and f["sections"] >= 3
     assert (settings.data_dir / "uploads" / name).is_file()
     detail = api.get(f"/plans/{name}", headers=ADMIN).json()
-    assert detail["title"] == "示例县山洪灾害专项应急预案"
+    assert detail["title"] == "示例县洪涝灾害专项应急预案"
     assert any("县水利局牵头" in s["text"] for s in detail["section_list"])
+    lead = [x for x in detail["fact_list"] if x["relation"] == "LEADS"]
+    assert lead and "水利局" in lead[0]["subject"] and "牵头" in lead[0]["quote"]
+    # The same app answers from the new document at once (its linker reloads on the change).
+    answer = api.post("/ask", json={"question": "县里发洪水了由哪个单位牵头？"}, headers=ADMIN).json()
+    assert "水利局" in answer["answer"] and any(c["doc_id"] == name for c in answer["citations"])
     again = api.post("/documents", headers=ADMIN, files={"files": (name, PLAN.encode("gb18030"))})
     assert again.json()["files"][0]["status"] == "unchanged"
 
@@ -69,7 +74,7 @@ def test_upload_ingest_then_delete(api, settings) -> None:
 
 
 def test_upload_too_large_is_413(api, settings) -> None:
-    big = ("山洪灾害由县水利局牵头处置。\n" * 4000).encode("utf-8")  # > 0.05 MB
+    big = ("洪涝灾害由县水利局牵头处置。\n" * 4000).encode("utf-8")  # > 0.05 MB
     r = api.post("/documents", headers=ADMIN, files={"files": ("big.txt", big)})
     assert r.status_code == 413 and "过大" in r.json()["detail"]
     assert not (settings.data_dir / "uploads" / "big.txt").exists()
