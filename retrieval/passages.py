@@ -14,6 +14,7 @@ from pathlib import Path
 from kg.store import GraphStore
 from retrieval.embedder import Embedder
 from retrieval.fusion import rrf
+from retrieval.answers._match import question_bigrams
 from retrieval.normalize import char_bigrams
 from retrieval.lexical_index import LexicalIndex, build_lexical_index
 from retrieval.vector_index import IndexItem, VectorIndex, build_vector_index
@@ -62,24 +63,145 @@ def _passage_text(row: dict) -> str:
 
 
 
-_SENT = re.compile(r"(?<=[。！？；;!?\n])")
+_SENT = re.compile(r"(?<=[。！？!?\n])")
+# Numbering a sentence may start with: 第十二条, （三）, (2), ①, 2.3.1, 1., 一、 — the quote is
+# the text after it (still verbatim), so it matches the same sentence quoted elsewhere
+# without its number.
+_LEAD = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条[\s　]*"
+                   r"|[（(][一二三四五六七八九十\d]{1,3}[)）][\s　]*"
+                   r"|[①-⑳][\s　]*"
+                   r"|\d+(?:\.\d+)+[\s　]+|\d+[.、．][\s　]*"
+                   r"|[一二三四五六七八九十]{1,3}、[\s　]*)")
+# What kind of value a question asks for, and how a sentence giving it looks.
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"多久|多长时间|几个?小时|几天|多少天|几分钟|什么时候|何时|时限|期限"),
+     re.compile(r"\d+(?:个)?(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|前|后)"
+                r"|[一二三四五六七八九十两]+(?:个)?(?:小时|日|天|个工作日|周|月|年)(?:内|以内|前|后)"
+                r"|月底前|年底前|立即|及时")),
+    (re.compile(r"多少|几[个人名家处座台辆张顶]|多大|容量|规模"),
+     re.compile(r"\d+(?:\.\d+)?(?:万|千|百)?(?:人|名|个|家|处|座|台|辆|张|顶|平方米|立方米|吨|元)")),
+    (re.compile(r"在哪|哪里|什么地方|地址|位置"),
+     re.compile(r"[路街巷弄]\d+号|位于|设在")),
+    (re.compile(r"谁|哪个单位|哪个部门|哪家"),
+     re.compile(r"由[^，。；、]{2,24}?(?:承担|负责|牵头|决定|批准|组织|实施|兼任)")),
+    (re.compile(r"定义|含义|什么意思|是指什么|指的是|什么叫|什么是"),
+     re.compile(r"是指|指的是|包括")),
+]
+_ARTICLE_LEAD = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+_LIST_INTRO = ("：", ":")
+_MAX_FOLLOW = 300
+_MAX_PAIR = 220
+
+
+def strip_number(sentence: str) -> str:
+    """The sentence without the clause number it starts with (unchanged if that leaves little)."""
+    s = sentence.strip()
+    rest = _LEAD.sub("", s, count=1).strip()
+    return rest if len(rest) >= 4 else s
+
+
+def is_heading(sentence: str) -> bool:
+    """A title line ("6.3.1 高层建筑火灾。", "（三）避难场所。") names what follows, it answers nothing."""
+    core = re.sub(r"[。：:；;\s]", "", strip_number(sentence))
+    return len(core) < 14 and not re.search(r"[，,]", core)
+
+
+def sentences(body: str) -> list[str]:
+    """The section's sentences (ending at 。！？ or a line end), each without its leading number."""
+    return [strip_number(p) for p in _SENT.split(body) if p.strip()]
+
+
+def answer_types(question: str) -> list[re.Pattern[str]]:
+    return [ans for asks, ans in _ANSWER_TYPES if asks.search(question)]
+
+
+def sentence_score(sentence: str, q: set[str], want: list[re.Pattern[str]]) -> float:
+    """Question bigrams the sentence shares, +2 when it holds the kind of value asked for,
+    -2 for a bare heading."""
+    score = float(len(q & char_bigrams(sentence)))
+    if want and any(p.search(sentence) for p in want):
+        score += 2
+    if is_heading(sentence):
+        score -= 2
+    return score
+
+
+def _best_sentence(body: str, q: set[str], want: list[re.Pattern[str]]) -> tuple[str, float, list[str], int]:
+    """The best sentence (and the next one when that matches about as well: "征用……。被征用的财产
+    ……应当及时返还。"), its score, the section's sentences and the index after the quote."""
+    raw = [p for p in _SENT.split(body) if p.strip()]
+    if not raw:
+        return body.strip(), -2.0, [], 0
+    scores = [sentence_score(strip_number(p), q, want) for p in raw]
+    best = max(range(len(raw)), key=lambda i: (scores[i], -i))
+    end = best + 1
+    # An item stands alone (（三）……。); an article's first sentence may go on in the next one.
+    numbered = (strip_number(raw[best]) != raw[best].strip()
+                and not _ARTICLE_LEAD.match(raw[best].strip()))
+    if (not numbered and end < len(raw) and scores[end] >= max(1.0, 0.3 * scores[best])
+            and len(raw[best]) + len(raw[end]) <= _MAX_PAIR and not raw[best].rstrip().endswith(_LIST_INTRO)):
+        end += 1
+    quote = strip_number("".join(raw[best:end]))
+    return quote, scores[best], [p.strip() for p in raw], end
+
+
+def _with_items(quote: str, items: list[str]) -> str:
+    """A sentence introducing a list ("采取下列措施：") with the items after it, verbatim."""
+    follow: list[str] = []
+    for it in items:
+        if follow and sum(map(len, follow)) + len(it) > _MAX_FOLLOW:
+            break
+        follow.append(it.strip())
+    return "\n".join([quote, *follow]) if follow else quote
 
 
 def best_quote(body: str, question: str) -> str:
-    """The sentence of `body` sharing most character bigrams with the question (verbatim)."""
-    q = char_bigrams(question)
-    parts = [p.strip() for p in _SENT.split(body) if p.strip()]
-    if not parts:
-        return body.strip()
-    return max(parts, key=lambda p: (len(q & char_bigrams(p)), -parts.index(p)))
+    """The sentence of `body` that best answers the question (verbatim, without its leading
+    number); a sentence introducing a list keeps the items that follow it."""
+    quote, _, raw, end = _best_sentence(body, question_bigrams(question), answer_types(question))
+    if quote.endswith(_LIST_INTRO):
+        quote = _with_items(quote, raw[end:])
+    return quote
 
 
 class HybridPassageSearch:
+    """Sections ranked by three voices fused by rank: the mE5 vector index, BM25 over jieba
+    tokens, and how well each candidate's best sentence matches the question (shared bigrams,
+    the kind of value asked for). The quote is that sentence, not the whole section."""
+
     def __init__(self, index_dir: Path, embedder: Embedder, depth: int = 20):
         self._vector = VectorIndex.open(index_dir / "vector")
         self._lexical = LexicalIndex.open(index_dir / "lexical")
         self._embedder = embedder
         self._depth = depth
+        self._children: dict[tuple[str, str], list[str]] = {}
+        self._children_stamp: str | None = None
+
+    def _child_texts(self, doc_id: str, path: str) -> list[str]:
+        stamp = self._vector.stamp
+        if stamp != self._children_stamp or not self._children:
+            kids: dict[tuple[str, str], list[str]] = {}
+            for it in self._vector.items:
+                p = it.meta.get("path") or ""
+                if "/" in p:
+                    kids.setdefault((it.meta["doc_id"], p.rsplit("/", 1)[0]), []).append(
+                        it.meta.get("body") or "")
+            self._children, self._children_stamp = kids, stamp
+        return self._children.get((doc_id, path), [])
+
+    def _quote(self, key: str, q: set[str], want: list[re.Pattern[str]]) -> tuple[str, float, int]:
+        """The quote, its score and the length of its own sentence(s) (without list items)."""
+        m = self._item(key).meta
+        quote, score, raw, end = _best_sentence(m["body"], q, want)
+        size = len(quote)
+        if quote.endswith(_LIST_INTRO):
+            following = raw[end:] or self._child_texts(m["doc_id"], m["path"])
+            quote = _with_items(quote, following)
+            score += 0.5 * max((sentence_score(f, q, want) for f in following), default=0)
+        return quote, score, size
+
+    def _item(self, key: str) -> IndexItem:
+        return self._vector.item(key) if key in self._vector else self._lexical.item(key)
 
     def search(self, question: str, k: int = 5) -> list[Passage]:
         self._vector.refresh()
@@ -87,10 +209,19 @@ class HybridPassageSearch:
         qv = self._embedder.encode_queries([question])[0]
         vec = [key for key, _ in self._vector.search(qv, self._depth)]
         lex = [key for key, _ in self._lexical.search(question, self._depth)]
+        pool = [key for key, _ in rrf([vec, lex])]
+        q, want = question_bigrams(question), answer_types(question)
+        quotes = {key: self._quote(key, q, want) for key in pool}
+        # Long sentences share more bigrams by chance: rank by score per length.
+        by_sentence = sorted(pool, key=lambda key: -quotes[key][1] / max(quotes[key][2], 20) ** 0.3)
         out: list[Passage] = []
-        for key, score in rrf([vec, lex])[:k]:
-            item = self._vector.item(key) if key in self._vector else self._lexical.item(key)
-            m = item.meta
+        for key, score in rrf([vec, lex, by_sentence]):
+            text = quotes[key][0]
+            if is_heading(text) and len(pool) > k:
+                continue  # a bare title line: its content is in other sections
+            m = self._item(key).meta
             out.append(Passage(doc_id=m["doc_id"], title=m["title"], section=m["path"],
-                               text=best_quote(m["body"], question), score=score))
+                               text=text, score=score))
+            if len(out) == k:
+                break
         return out

@@ -17,6 +17,7 @@ from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers._match import bigrams, cite, clean, question_bigrams, source
 from retrieval.contract import Answer, Fact
+from retrieval.passages import answer_types
 
 ROUTES: list[tuple[str, str, int]] = [
     ("regulation_article",
@@ -29,6 +30,11 @@ _NUM = "一二三四五六七八九十百零〇"
 _ARTICLE_RE = re.compile(rf"第[{_NUM}\d]+条")
 _NAMED_RE = re.compile(r"《([^》]{2,40})》")
 _OLD_RE = re.compile(r"旧版|原来的|修订前|废止|老版|以前的版本")
+# Words that ask what an article says, not what it is about ("第十七条说了什么").
+_ABOUT_ARTICLE = bigrams("规定了什么说的是啥讲的是什么内容说了什么写的是什么条文具体意思")
+# A 法律责任 article (penalties), and a question that asks about one.
+_PENALTY = re.compile(r"罚款|处分|追究刑事责任|吊销|责令停产|没收违法所得|给予警告|治安管理处罚")
+_PENALTY_Q = re.compile(r"罚|处分|法律责任|追究|惩处|处理|后果|制裁|警告")
 _BASIS_RE = re.compile(r"预案.{0,6}(?:依据|根据)(?:了)?(?:哪些|什么)(?:法律|法规|文件|规定)")
 
 
@@ -43,6 +49,40 @@ def _short_names(title: str) -> set[str]:
     return {s for s in out if len(s) >= 4}
 
 
+def _abbreviates(short: str, name: str) -> bool:
+    """应对法 ⊂ 突发事件应对法, 安法 ⊂ 安全生产法, 应急条例 ⊂ 生产安全事故应急条例: the characters in
+    order, the same ending (法/条例/办法…), and a two-character form only with the first one."""
+    if len(short) >= len(name) or short[-1] != name[-1]:
+        return False
+    if len(short) == 2 and short[0] != name[0]:
+        return False
+    it = iter(name)
+    return all(ch in it for ch in short)
+
+
+_ABBR_END = re.compile(r"(?:法|条例|办法|规定|细则)")
+
+
+def _abbreviations(text: str, titles: set[str]) -> dict[str, set[str]]:
+    """Abbreviations in the question (the longest ending at each 法/条例/…) → regulations."""
+    out: dict[str, set[str]] = {}
+    for m in _ABBR_END.finditer(text):
+        end = m.end()
+        for start in range(max(0, end - 8), end - 1):
+            short = text[start:end]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", short):
+                continue
+            hits = {t for t in titles if any(_abbreviates(short, s) for s in _short_names(t))}
+            if hits:
+                out[short] = hits
+                break
+    return out
+
+
+def _abbreviated(text: str, titles: set[str]) -> set[str]:
+    return {t for hits in _abbreviations(text, titles).values() for t in hits}
+
+
 def _named(text: str, titles: set[str]) -> set[str]:
     named = set()
     for m in _NAMED_RE.finditer(text):
@@ -50,6 +90,8 @@ def _named(text: str, titles: set[str]) -> set[str]:
     for t in titles:
         if any(s in text for s in _short_names(t)):
             named.add(t)
+    if not named:
+        named = _abbreviated(text, titles)
     # "安全生产法" also occurs inside "…安全生产法实施…" titles: keep the longest names only.
     return {t for t in named if not any(t != o and t in o for o in named)}
 
@@ -76,6 +118,15 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
     qb = question_bigrams(q)
     for t in named:  # the regulation's name says which law, not what the article is about
         qb -= bigrams(t)
+    shorts = list(_abbreviations(q, named))
+    for short in shorts:
+        qb -= bigrams(short)
+    if labels and not _topic_bigrams(q, labels, named, shorts):
+        whole = whole_articles(query, arts, named, labels, old_ok)
+        if whole is not None:
+            return whole
+    asks_penalty = bool(_PENALTY_Q.search(q))
+    want = answer_types(q)
 
     cands: list[dict[str, Any]] = []
     for a in arts:
@@ -124,6 +175,12 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
             score *= 1.5  # the incident's own plan citing its law
         if c.get("table_row"):
             score *= 0.6  # a list row citing its basis says less than the article or the plan
+        if c["kind"] == "article" and _PENALTY.search(c["whole"] or c["quote"]):
+            # The 法律责任 article restates a duty as "未……的": it answers what the penalty is,
+            # the duty itself is in an earlier article.
+            score *= 1.5 if asks_penalty else 0.45
+        if want and any(w.search(c["quote"]) for w in want):
+            score *= 1.6  # it holds the kind of value asked for (a time, a number, a definition)
         units.append((score, c))
     if not units:
         return None
@@ -140,7 +197,12 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
         if r not in refs:
             refs.append(r)
     used = [best]
-    text = f"依据{'、'.join(refs)}：{clean(best['quote'])}"
+    if best["kind"] == "article":  # other paragraphs of the same article that match nearly as well
+        used += [u for s, u in units[1:] if u["article"] == best["article"] and u["kind"] == "article"
+                 and u["quote"] != best["quote"] and s >= 0.6 * best_score][:2]
+        order = {p: i for i, p in enumerate(best["whole"].split("\n"))}
+        used.sort(key=lambda u: order.get(u["quote"], 0))
+    text = f"依据{'、'.join(refs)}：{''.join(clean(u['quote']) for u in used if u['kind'] == 'article') or clean(best['quote'])}"
     if best["kind"] == "citation":
         text += f"（见{source(best)}）"
         own = next((u for s, u in units if u["kind"] == "article" and u["article"] == best["article"]),
@@ -154,6 +216,32 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
                   section=u["section"] or "") for u in used]
     return Answer(question=query.question, intent="regulation_article", entities=query.entities,
                   answer=text, facts=facts, citations=cite(used))
+
+
+def _topic_bigrams(q: str, labels: set[str], named: set[str], shorts: list[str]) -> set[str]:
+    """What the question says besides the article, the regulation and "规定了什么"."""
+    rest = q
+    for s in sorted({*labels, *shorts, *(n for t in named for n in _short_names(t))}, key=len, reverse=True):
+        rest = rest.replace(s, "，")
+    return question_bigrams(rest) - _ABOUT_ARTICLE
+
+
+def whole_articles(query: Query, arts: list[dict[str, Any]], named: set[str], labels: set[str],
+                   old_ok: bool) -> Answer | None:
+    """"第二十二条规定了什么": the article's whole text (of each regulation that has it, when the
+    question names none)."""
+    found = [a for a in arts if a["label"] in labels and (not named or a["title"] in named)
+             and (old_ok or not a["superseded"]) and (a.get("text") or "").strip()]
+    if not found:
+        return None
+    found = found[:3]
+    parts = [f"《{a['title']}》{a['label']}规定：{clean(a['text'])}" for a in found]
+    rows = [{"doc_id": a["doc_id"], "title": a["title"], "section": a["section"], "quote": a["text"]}
+            for a in found]
+    facts = [Fact(subject=a["title"], relation="HAS_ARTICLE", object=f"{a['title']}{a['label']}",
+                  doc_id=a["doc_id"], section=a["section"] or "") for a in found]
+    return Answer(question=query.question, intent="regulation_article", entities=query.entities,
+                  answer="\n".join(parts), facts=facts, citations=cite(rows))
 
 
 def plan_basis(store: GraphStore, query: Query) -> Answer | None:

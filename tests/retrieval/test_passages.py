@@ -1,0 +1,68 @@
+"""Quotes for passage answers: the sentence that answers, verbatim, not the section or a heading.
+
+Pure functions over made-up section texts (wordings no corpus document uses)."""
+from __future__ import annotations
+
+import unicodedata
+
+from retrieval.passages import answer_types, best_quote, is_heading, sentences, strip_number
+
+
+def _n(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_strip_number_keeps_the_verbatim_rest():
+    assert strip_number("第四十条 仓库管理员应当每日巡查库房。") == "仓库管理员应当每日巡查库房。"
+    assert strip_number("（3）关闭上游阀门；") == "关闭上游阀门；"
+    assert strip_number("2.4.1  泵站值守人员立即开机排水。") == "泵站值守人员立即开机排水。"
+    assert strip_number("③ 封闭桥面。") == "封闭桥面。"
+    assert strip_number("五、后期处置") == "后期处置"
+    assert strip_number("（一）") == "（一）"  # nothing would be left: keep it
+
+
+def test_headings_are_recognised():
+    assert is_heading("7.2.3 桥梁垮塌事故。")
+    assert is_heading("（四）通信保障")
+    assert not is_heading("桥梁管理单位立即封闭桥面，设置绕行标志。")
+
+
+def test_sentences_end_at_full_stops_not_semicolons():
+    body = "渡口管理员发现超载，立即停止上客；报告镇海事站。\n（2）乘客落水时抛投救生圈。"
+    assert sentences(body) == ["渡口管理员发现超载，立即停止上客；报告镇海事站。",
+                               "乘客落水时抛投救生圈。"]
+
+
+def test_the_sentence_holding_the_answer_beats_the_heading():
+    body = ("6.4.2 冷库氨泄漏。（1）切断制冷机组电源；（2）佩戴正压式呼吸器进入，严禁未佩戴防护"
+            "装备人员靠近泄漏点；（3）用雾状水稀释。")
+    quote = best_quote(body, "冷库漏氨了，没戴防护的人能不能靠近？")
+    assert "严禁未佩戴防护装备人员靠近泄漏点" in quote
+    assert not quote.startswith("6.4.2")
+
+
+def test_a_time_question_prefers_the_sentence_with_a_time():
+    body = ("渡船维修单位接到故障报告后应当立即组织抢修。全区各渡口均配备值守人员，"
+            "抢修人员45分钟内到达渡口。渡口名单见附件。")
+    assert "45分钟内" in best_quote(body, "渡船坏了维修的人多久能赶到？")
+    assert answer_types("多长时间能到？") and not answer_types("修好了吗？")
+
+
+def test_a_who_question_prefers_the_sentence_naming_who_bears_it():
+    body = ("抢险队伍接到调度指令后立即出发。\n"
+            "抢险队伍按调度指令参加抢险所发生的费用，由责任企业承担；责任企业无力承担的，由镇政府协调。")
+    assert "由责任企业承担" in best_quote(body, "抢险队出动的开销谁来付？")
+
+
+def test_the_next_sentence_joins_when_it_continues_the_answer():
+    body = "镇政府可以借用村民的船只、抽水机等物品。借用的物品在汛期结束后应当及时归还并登记。"
+    quote = best_quote(body, "汛期借用村民的船只，用完以后怎么办？")
+    assert _n("借用的物品在汛期结束后应当及时归还") in _n(quote)
+    assert _n(quote) in _n(body)  # still verbatim
+
+
+def test_a_list_introduction_brings_its_items():
+    body = "第九条 发布高温红色预警后，街道应当采取下列措施：\n（一）开放纳凉点；\n（二）暂停户外作业。"
+    quote = best_quote(body, "高温红色预警发布后街道要采取哪些措施？")
+    assert "开放纳凉点" in quote and "暂停户外作业" in quote
+    assert _n(quote) in _n(body)
