@@ -72,17 +72,15 @@ def _module(name: str):
 
 def _part(store: GraphStore, query: Query, part: str, incident) -> Answer | None:
     try:
+        ents = [incident, *[e for e in query.entities if e.type != "IncidentType"]]
         if part == "units":
-            return unit_answer(store, query.question, "lead_unit", incident)
+            return unit_answer(store, replace(query, intent="lead_unit", entities=ents), "lead_unit")
         if part == "plan":
-            places = [e.name for e in query.all("Organization")]
-            return plan_answer(store, query.question, incident,
-                               query.gazetteer.categories.get(incident.name, []), places)
+            return plan_answer(store, replace(query, intent="plan_for_incident", entities=ents))
         mod_name, intent = _MODULES[part]
         mod = _module(mod_name)
         if mod is None:
             return None
-        ents = [incident, *[e for e in query.entities if e.type != "IncidentType"]]
         sub = replace(query, intent=intent, entities=ents)
         return mod.answer(store, sub)
     except Exception:  # one module's failure must not cost the officer the whole card
