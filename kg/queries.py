@@ -48,6 +48,16 @@ QUERIES: dict[str, str] = {
         "MATCH (s:Section) WHERE s.key IN $keys "
         "RETURN s.key AS key, s.doc_id AS doc_id, s.path AS path, s.text AS text"
     ),
+    # Sections of plans under a heading holding one of some words (e.g. 保障: the chapter on
+    # teams, materials and shelters), the headed section and all sections below it.
+    "plan_sections_under_headings": (
+        "MATCH (d:Document)-[:HAS_SECTION]->(r:Section) "
+        "WHERE d.kind = 'plan' AND any(w IN $words WHERE r.heading CONTAINS w) "
+        "MATCH (d)-[:HAS_SECTION]->(s:Section) "
+        "WHERE s.path = r.path OR s.path STARTS WITH r.path + '/' "
+        "RETURN DISTINCT d.doc_id AS doc_id, d.title AS title, d.level AS level, s.path AS path, "
+        "s.heading AS heading, s.text AS text ORDER BY doc_id, path"
+    ),
     # Plans covering incident types.
     "plans_for_incidents": (
         "MATCH (p:Document)-[r:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "

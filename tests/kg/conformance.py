@@ -799,7 +799,9 @@ QueryTests.test_check_queries = _test_check_queries
 
 UNIT_COLUMNS = {"units_in_documents": {"org", "relation", "incident", "doc_id", "title", "level",
                                        "section", "quote", "scope"},
-                "sections_by_key": {"key", "doc_id", "path", "text"}}
+                "sections_by_key": {"key", "doc_id", "path", "text"},
+                "plan_sections_under_headings": {"doc_id", "title", "level", "path", "heading",
+                                                 "text"}}
 QueryTests.COLUMNS.update(UNIT_COLUMNS)
 
 
@@ -847,3 +849,29 @@ def _test_sections_mentioning(self, store: GraphStore) -> None:
 
 
 QueryTests.test_sections_mentioning = _test_sections_mentioning
+
+
+def _test_plan_sections_under_headings(self, store: GraphStore) -> None:
+    d, word = uid("plan"), uid("保障")
+    text = "区应急局储备帐篷50顶。"
+    batch = plan_batch(d, leads=uid("区应急局"), incident=uid("火灾"))
+    batch.nodes[0].props["kind"] = "plan"
+    secs = [("8", f"{word}措施", "八、保障"), ("8/8.1", "物资", text), ("9", "附则", "附则")]
+    for i, (path, heading, body) in enumerate(secs, start=2):
+        key = f"{d}#{path}"
+        batch.nodes.append(Node(label="Section", key=key, props={
+            "path": path, "heading": heading, "text": body, "ord": i, "doc_id": d}))
+        batch.relationships.append(rel("HAS_SECTION", ("Document", d), ("Section", key), d,
+                                       path, body))
+    store.write_document(batch)
+    try:
+        rows = store.query("plan_sections_under_headings", words=[word])
+        assert rows and all(set(r) == UNIT_COLUMNS["plan_sections_under_headings"] for r in rows)
+        assert [(r["doc_id"], r["path"]) for r in rows] == [(d, "8"), (d, "8/8.1")]
+        assert rows[1]["text"] == text and rows[1]["heading"] == "物资"
+        assert store.query("plan_sections_under_headings", words=[uid("none")]) == []
+    finally:
+        store.delete_document(d)
+
+
+QueryTests.test_plan_sections_under_headings = _test_plan_sections_under_headings
