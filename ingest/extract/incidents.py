@@ -162,8 +162,9 @@ def _list_reading(phrase: str, taxonomy: Taxonomy) -> list[tuple[str, str]] | No
     — are read with it; if the readings differ, the list names the type containing them all.
     """
     items = _items(phrase)
-    if len(items) < 2 or any(len(x) > 30 for x in items):
-        return None
+    if len(items) < 2 or any(len(x) > 30 for x in items) \
+            or taxonomy.organizations.find_all(phrase):
+        return None  # units joined by 和 ("区水务局和区建管委负责……") are not a list of incidents
     first, middle, last = items[0], items[1:-1], items[-1]
     short = max((len(x) for x in middle), default=len(last) if len(last) <= 3 else 0)
     subject = first[:len(first) - short] if short and len(first) > short else ""

@@ -15,7 +15,8 @@ def taxonomy() -> Taxonomy:
         ("自然灾害", None, []),
         ("事故灾难", None, []),
         ("社会安全事件", None, []),
-        ("防汛防台", "自然灾害", ["台风", "暴雨", "洪水"]),
+        ("防汛防台", "自然灾害", ["台风", "暴雨", "洪水", "积水"]),
+        ("道路积水", "防汛防台", ["路面积水", "下立交积水"]),
         ("住宅小区积水", "防汛防台", ["小区积水", "小区进水"]),
         ("危险化学品事故", "事故灾难", ["危化品事故", "危险化学品泄漏", "危险化学品火灾",
                                   "危险化学品爆炸"]),
@@ -34,7 +35,10 @@ def taxonomy() -> Taxonomy:
         ("校园拥挤踩踏事件", "人员密集场所拥挤踩踏事件", ["学校踩踏", "幼儿园踩踏"]),
     ]:
         incidents.add(Entry(name=name, aliases=aliases, parent=parent))
-    return Taxonomy(organizations=Lexicon(), incident_types=incidents)
+    orgs = Lexicon()
+    for name in ("区水务局", "区建管委"):
+        orgs.add(Entry(name=name))
+    return Taxonomy(organizations=orgs, incident_types=incidents)
 
 
 def _types(text: str, taxonomy: Taxonomy) -> list[str]:
@@ -66,6 +70,8 @@ def test_single_names_still_read_as_before(taxonomy):
     assert _types("地铁站大客流", taxonomy) == ["地铁站拥挤踩踏事件"]
     # Two types joined by 和 stay two types.
     assert _types("交通事故和疫情", taxonomy) == ["道路交通事故", "传染病疫情"]
+    # Units joined by 和 are not a list of places.
+    assert _types("区水务局和区建管委负责路面积水", taxonomy) == ["道路积水"]
     # A bracket that is the only place naming a type is still read.
     assert _types("（危化品事故）", taxonomy) == ["危险化学品事故"]
 
