@@ -30,8 +30,9 @@ _NUM = "一二三四五六七八九十百零〇"
 _ARTICLE_RE = re.compile(rf"第[{_NUM}\d]+条")
 _NAMED_RE = re.compile(r"《([^》]{2,40})》")
 _OLD_RE = re.compile(r"旧版|原来的|修订前|废止|老版|以前的版本")
+MAX_ALSO = 2  # other citing documents named for the same article
 # Words that ask what an article says, not what it is about ("第十七条说了什么").
-_ABOUT_ARTICLE = bigrams("规定了什么说的是啥讲的是什么内容说了什么写的是什么条文具体意思")
+_ABOUT_ARTICLE = bigrams("规定了什么说的是啥讲的是什么内容说了什么写的是什么条文具体意思说了啥讲了啥写了啥")
 # A 法律责任 article (penalties), and a question that asks about one.
 _PENALTY = re.compile(r"罚款|处分|追究刑事责任|吊销|责令停产|没收违法所得|给予警告|治安管理处罚")
 _PENALTY_Q = re.compile(r"罚|处分|法律责任|追究|惩处|处理|后果|制裁|警告")
@@ -209,6 +210,15 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
                    None)
         if own is not None:
             used.append(own)
+        # Other documents citing the same article for the same point ("另见").
+        also = [u for s, u in units[1:MAX_ALSO * 4] if u["kind"] == "citation" and s >= 0.6 * best_score
+                and u["article"] == best["article"] and u["doc_id"] != best["doc_id"]
+                and not u.get("table_row")]
+        seen_docs: set[str] = set()
+        also = [u for u in also if not (u["doc_id"] in seen_docs or seen_docs.add(u["doc_id"]))][:MAX_ALSO]
+        if also:
+            text += "；另见" + "、".join(source(u) for u in also)
+            used += also
     else:
         text += f"（{source(best)}）"
     facts = [Fact(subject=u["title"], relation="CITES" if u["kind"] == "citation" else "HAS_ARTICLE",

@@ -18,6 +18,7 @@ from retrieval.answers import Query
 from retrieval.answers._match import bigrams, cite, clean, question_bigrams, source
 from retrieval.answers.units import source_rank
 from retrieval.contract import Answer, Entity, Fact
+from retrieval.passages import strip_number
 
 ROUTES: list[tuple[str, str, int]] = [
     ("member_duty",
@@ -26,6 +27,14 @@ ROUTES: list[tuple[str, str, int]] = [
      15),
 ]
 
+_SUB_UNIT = re.compile(r"(?:^|[的，,、；])((?:(?!的)[\u4e00-\u9fff]){0,10}?(?:科|中心|站|所|队|办|居委会|村委会|分指挥部))"
+                       r"(?=[的在要负干做具先接碰对管，,]|$)")
+# Common shorthand for grass-roots units and the names documents use for them.
+_LONG_FORMS = {"居委会": ("居民委员会",), "村委会": ("村民委员会",)}
+_SENTENCE = re.compile(r"(?<=[。\n])")
+# A task given to the unit named before it.
+_TASK = re.compile(r"负责|组织|督促|做好|承担|开展|落实|提供|协助|报告|到达|完成|通知|"
+                   r"实施|调派|引导|疏散|转移|救治|监测|处置")
 _LIST_ORDER = {"责任清单": 0, "任务清单": 1, "监管清单": 2, "权力清单": 3}
 _GENERIC_ORG = set("区局委办会所队中心公司街道镇")
 
@@ -52,6 +61,41 @@ def _org_score(q: str, qb: set[str], org: str, heads: list[str], linked: dict[st
     return best
 
 
+def _sub_units(q: str, known: set[str]) -> list[str]:
+    """Units the question names that the gazetteer may not know (危化科, 居委会, 区急救中心,
+    园区应急分指挥部): a name ending like a unit, after the start, 的 or a comma."""
+    out = []
+    for m in _SUB_UNIT.finditer(q):
+        name = m.group(1)
+        if len(name) >= 2 and name not in known and name not in out and not any(name in k for k in known):
+            out.append(name)
+    return out
+
+
+def _gives_task(tail: str) -> bool:
+    """The words after a unit's name give it a task ("配合，负责……"), not to the next unit."""
+    tail = re.split(r"[。；;]|，由|，区|、区", tail)[0]
+    return not tail.startswith(("的", "和")) and bool(_TASK.search(tail))
+
+
+def duty_sentences(store: GraphStore, unit: str, holder: str) -> list[dict[str, Any]]:
+    """Sentences (or table rows) of any document that give `unit` a task ("……区卫生健康委配合，
+    负责病人救治", "居委会负责：……"): duties no duty fact holds. Each is a duty row of `holder`."""
+    out = []
+    for r in store.query("sections_mentioning", unit=unit):
+        for s in _SENTENCE.split(r["text"] or ""):
+            s = s.strip()
+            if not any(_gives_task(s[m.end():]) for m in re.finditer(re.escape(unit), s)):
+                continue
+            quote = strip_number(s)
+            out.append({"org": holder, "duty": f"{r['doc_id']}#{r['path']}#{quote[:40]}",
+                        "kind": "sentence", "list_kind": None, "head": unit, "item": None,
+                        "text": quote, "content": None, "about": None, "doc_id": r["doc_id"],
+                        "title": r["title"], "level": r["level"], "doc_kind": r["doc_kind"],
+                        "section": r["path"], "quote": quote})
+    return out
+
+
 def answer(store: GraphStore, query: Query) -> Answer | None:
     q = query.text
     qb = question_bigrams(q)
@@ -59,16 +103,35 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     holders = store.query("duty_holders")
     scored = [(_org_score(q, qb, h["org"], h.get("heads") or [], linked), h["org"]) for h in holders]
     scored = [(s, o) for s, o in scored if s >= 0.5]
+    # Units named in the question that hold no duty fact: their tasks are in sentences.
+    holder_names = {h["org"] for h in holders}
+    named = [o for o in linked if linked[o] and o not in holder_names]
+    subs = _sub_units(q, {*linked, *(s for s in linked.values() if s)})
+    extra: list[dict[str, Any]] = []
+    for unit in [*named, *subs]:
+        rows = [r for form in (unit, *_LONG_FORMS.get(unit, ())) for r in duty_sentences(store, form, unit)]
+        if rows:
+            extra += rows
+            scored.append((1.05, unit))  # more specific than the unit it belongs to
     if not scored:
         return None
     org_scores = dict((o, s) for s, o in scored)
+    if max(org_scores.values()) >= 1.0:  # a unit named in the question: no look-alikes
+        org_scores = {o: s for o, s in org_scores.items() if s >= 0.95}
+    if any(r["org"] in subs for r in extra):  # "东湖街道的居委会": the part, not the whole
+        org_scores = {o: s for o, s in org_scores.items() if o in subs}
+    parents = [s for s in linked.values() if s]
     # A unit whose name is part of a longer holder named in the question ("区市场监管局" in
     # "区市场监管局检验检测中心") yields to that more specific holder.
     literal = [o for o in org_scores if o in q]
     for o in list(org_scores):
         if any(o != longer and o in longer for longer in literal):
             del org_scores[o]
-    rows = store.query("duties_of_orgs", orgs=list(org_scores))
+    rows = store.query("duties_of_orgs", orgs=[o for o in org_scores if o in holder_names])
+    for o in org_scores:  # the asked unit's tasks written into other sentences
+        if o in holder_names and org_scores[o] >= 1.0:
+            rows += duty_sentences(store, linked.get(o) or o, o) if (linked.get(o) or o) in q else []
+    rows += [r for r in extra if r["org"] in org_scores]
     if not rows:
         return None
     incident = query.incident()
@@ -77,6 +140,9 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         family = {incident.name, *query.gazetteer.categories.get(incident.name, [])}
         family |= {n for n, cats in query.gazetteer.categories.items() if incident.name in cats}
 
+    all_aliases = query.gazetteer.aliases("IncidentType") if incident is not None else []
+    aliases = [s for s, n in all_aliases if incident is not None and n == incident.name]
+    family_aliases = [s for s, n in all_aliases if n in family]
     duties: dict[str, dict[str, Any]] = {}
     for r in rows:
         d = duties.setdefault(r["duty"], {**r, "abouts": set()})
@@ -90,11 +156,19 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
             return 1.0
         if d["abouts"] & family:
             return 0.7
+        said = [x for x in (incident.surface, incident.name, *aliases) if x and len(x) >= 3]
+        if any(x in text_of(d) for x in said):
+            return 0.8  # the duty names the incident as the question does
+        if any(x in text_of(d) for x in family_aliases if len(x) >= 3):
+            return 0.7
         if _core(incident.name) and _core(incident.name) in (d["title"] or ""):
             return 0.6
         return 0.0
 
     def src_bonus(d: dict[str, Any]) -> float:
+        if d["kind"] == "sentence":  # a duty fact, when there is one, says it more directly
+            own = d["org"] in subs and any(p in (d["title"] or "") for p in parents)
+            return 0.2 if own else -0.3  # a sub-unit in its parent's own document
         if d["doc_kind"] == "plan":
             rank = source_rank(d, incident.name) if incident else 3
             return 0.3 - 0.05 * rank
