@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures_e2e import CORPUS, yingji
+from tests.fixtures_e2e import CORPUS, REGULATIONS, yingji
 
 PLANTED = json.loads((CORPUS / "eval" / "planted_issues.json").read_text(encoding="utf-8"))
 # A new special plan (not in the corpus) that contradicts the general plan: 区公安分局 made lead
@@ -91,9 +91,13 @@ def _settings(cli_env):
 
 @pytest.fixture(scope="module")
 def corpus_report(ingested, cli_env):
+    """The sample corpus with the law texts its catalogue names as full texts (the articles a
+    citation is checked against), as test_end_to_end also ingests them."""
     from ui import services
 
     assert ingested.returncode == 0, ingested.stdout + ingested.stderr
+    laws = yingji("ingest", str(REGULATIONS), env=cli_env)
+    assert laws.returncode == 0, laws.stdout + laws.stderr
     return services.run_checks(_settings(cli_env))
 
 
