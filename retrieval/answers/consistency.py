@@ -138,6 +138,8 @@ _VERDICT = {"lead_conflict": "不一致", "grading_conflict": "不一致",
 def _finding_answer(query: Query, findings: list[Finding]) -> Answer:
     first = findings[0]
     verdict = _VERDICT.get(first.rule, "有问题")
+    if first.rule == "response_level_gap":
+        verdict = "有空档" if "空档" in first.title else "未写明决定主体"
     text = f"{verdict}。" + "".join(f.explanation for f in findings)
     citations, facts = [], []
     seen = set()
