@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
 
-    sp = add("ui", "启动值班问答页面（Streamlit）", cmd_ui)
+    sp = add("ui", "启动值班台页面（Streamlit：值班问答、专家查询、预案库、一致性检查、文档管理）", cmd_ui)
     sp.add_argument("--port", type=int, default=8501)
     sp.add_argument("--address", default="127.0.0.1")
     return p
