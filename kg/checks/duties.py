@@ -143,7 +143,10 @@ def missing_in_lists(ctx: CheckContext) -> Iterator[Finding]:
         for f in fs:
             covered[org] |= _incidents(f, about, vocab, _text(f))
     candidates: dict[tuple[str, str], list[tuple[Fact, str]]] = defaultdict(list)
+    disputed = _disputed_leads(ctx)
     for f in ctx.facts.of_type("LEADS"):
+        if (f.doc_id, f.quote, f.end) in disputed:
+            continue  # a lead another plan contradicts: reported as lead_conflict, not here
         if f.start in rows and ctx.facts.doc(f.doc_id).kind == "plan" and f.end in vocab.relatives:
             if not any(vocab.related(f.end, c) for c in covered[f.start]):
                 candidates[(f.start, f.end)].append((f, f.quote))
@@ -172,6 +175,20 @@ def missing_in_lists(ctx: CheckContext) -> Iterator[Finding]:
             match = rows[org][j]
         yield _missing_finding(ctx, org, subject if f.type == "LEADS" else "", facts, rows[org],
                                score, match)
+
+
+def _disputed_leads(ctx: CheckContext) -> set[tuple[str, str, str]]:
+    """(doc, quote, incident) of lead statements departing from their incident's reference."""
+    from kg.checks.leads import reference_principal, statements
+
+    by_incident: dict[str, list] = defaultdict(list)
+    for st in statements(ctx):
+        by_incident[st.incident].append(st)
+    out = set()
+    for incident, sts in by_incident.items():
+        ref = reference_principal(ctx, sts)
+        out |= {(st.doc_id, st.quote, incident) for st in sts if st.principal != ref}
+    return out
 
 
 def _missing_finding(ctx, org, incident, facts, list_rows, score, match) -> Finding:

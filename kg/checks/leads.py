@@ -16,7 +16,7 @@ only for a statement that departs from its own type's reference without a same-t
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -79,7 +79,7 @@ def _conflict(s: Statement, ref: Statement) -> bool:
     return s.principal != ref.principal and ref.principal not in s.leads
 
 
-def _reference(ctx: CheckContext, sts: list[Statement]) -> str:
+def reference_principal(ctx: CheckContext, sts: list[Statement]) -> str:
     """The principal of the highest plans stating it, the most plans breaking ties."""
     best: dict[str, tuple[int, int]] = {}
     docs: dict[str, set[str]] = defaultdict(set)
@@ -94,7 +94,7 @@ def lead_conflicts(ctx: CheckContext) -> Iterator[Finding]:
     by_incident: dict[str, list[Statement]] = defaultdict(list)
     for s in statements(ctx):
         by_incident[s.incident].append(s)
-    refs = {inc: _reference(ctx, sts) for inc, sts in by_incident.items()}
+    refs = {inc: reference_principal(ctx, sts) for inc, sts in by_incident.items()}
     for incident, sts in sorted(by_incident.items()):
         ref = refs[incident]
         reference = [s for s in sts if s.principal == ref]

@@ -1,10 +1,10 @@
 """Outdated unit names: a plan or list still writing a unit's pre-reform or former name.
 
-The former names come from the caller's organisation table (Reference.organizations); the text
-is every section of every plan and duty list, so names that no extractor turned into a fact
-(a unit in brackets, a list cell) are found too. Longest match wins, so a current name that
-contains a former one ("区消防救援支队" inside nothing, "区消防局" vs "区消防救援局") is not
-misread.
+The former names come from the caller's organisation table (Reference.organizations) and from
+the graph (the former name a fact was written with, org_surface); the text is every section of
+every plan and duty list, so names no extractor turned into a fact (a unit in brackets, a list
+cell) are found too. Longest match wins: "区消防救援支队" is read whole, not as a shorter name.
+A name preceded by 原/更名前 is history, not a mistake.
 """
 from __future__ import annotations
 
