@@ -10,13 +10,23 @@ from ui.app_pages import common
 EXPERT_COLUMNS = ["name", "organisation", "fields", "availability", "phone", "why"]
 
 
+def _card_line(line: str) -> str:
+    """A card line as Markdown: its short label ("牵头/配合：", "【事件】") in bold."""
+    label, sep, rest = line.partition("：")
+    if sep and 0 < len(label) <= 8:
+        return f"**{common.md(label)}**：{common.md(rest)}"
+    if line.startswith("【") and line.endswith("】"):
+        return f"**{common.md(line)}**"
+    return common.md(line)
+
+
 def _card(answer: dict) -> None:
     """The duty card: one line per part (牵头/配合, 适用预案, 响应级别…), then experts, resources."""
     with st.container(border=True):
         st.markdown("#### :material/emergency: 值班卡片")
         for line in answer["answer"].split("\n"):
             if line.strip():
-                st.markdown(common.md(line))
+                st.markdown(_card_line(line.strip()))
         if answer.get("experts"):
             st.markdown("**建议联系的专家**")
             common.records_table(answer["experts"], EXPERT_COLUMNS)
