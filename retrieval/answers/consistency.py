@@ -92,13 +92,16 @@ def _score(f: Finding, q: Query, qgrams: set[str]) -> float:
     for quoted in _QUOTED.findall(q.question):  # "…里的“区安监局”…": the very thing asked
         if quoted == f.subject or quoted in f.title:
             s += 12.0
-    cue = _RULE_CUES.get(f.rule)
-    if cue and re.search(cue, q.text):
-        s += 6.0
+    s += _cue(f.rule, q)
     first = f.clauses[0].title if f.clauses else ""
     if "清单" in q.text and "预案" not in q.text.split("清单")[0][-6:]:
         s += 4.0 if "清单" in first else 0.0
     return s
+
+
+def _cue(rule: str, q: Query) -> float:
+    cue = _RULE_CUES.get(rule)
+    return 6.0 if cue and re.search(cue, q.text) else 0.0
 
 
 def answer(store: GraphStore, query: Query) -> Answer | None:
@@ -114,7 +117,10 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         agreed = _agreement(store, query, incident)
         if agreed is not None:
             return agreed
-    if best is None or best_score < 10:
+    cued = any(re.search(c, query.text) for c in _RULE_CUES.values())
+    if (best is None or best_score < 10 or best_score - _cue(best.rule, query) < 6
+            or (cued and not _cue(best.rule, query))):
+        # nothing the question names, or a finding of another kind than the one asked about
         return _agreement(store, query, incident) if incident else None
     same = [f for f in ranked if f.rule == best.rule and f.clauses and best.clauses
             and f.clauses[0].doc_id == best.clauses[0].doc_id and f is not best
