@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ingest.readers import supported_suffixes
 from kg import browse
 from kg.checks.model import SEVERITY_CN, CheckReport
 from ui import check_report, roles, services
@@ -38,8 +39,6 @@ def _form(settings) -> None:
         labels = {d.doc_id: f"{d.title}（{d.doc_id}）" for d in docs}
         doc_id = st.selectbox("文档", list(labels), format_func=labels.get, key="check_doc")
     elif scope == SCOPES[2]:
-        from ingest.readers import supported_suffixes
-
         draft = st.file_uploader("预案草案", type=sorted(s.lstrip(".") for s in supported_suffixes()),
                                  key="check_draft")
     semantic = st.checkbox("语义比对（加载嵌入模型，较慢）", value=True, key="check_semantic")

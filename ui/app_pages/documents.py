@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ingest.readers import supported_suffixes
 from kg import browse
 from ui import roles, services
 from ui.app_pages import common
@@ -17,8 +18,6 @@ STATUS_CN = {"ingested": "已导入", "unchanged": "未变化（跳过）", "fai
 
 
 def _suffixes() -> list[str]:
-    from ingest.readers import supported_suffixes
-
     return sorted(s.lstrip(".") for s in supported_suffixes())
 
 

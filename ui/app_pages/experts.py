@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from retrieval.answers.expert_search import search_experts
 from ui import roles
 from ui.app_pages import common
 
@@ -33,8 +34,6 @@ def _card(hit) -> None:
 
 
 def main() -> None:
-    from retrieval.answers.expert_search import search_experts
-
     st.title("专家查询")
     c1, c2 = st.columns(2)
     field = c1.text_input("专业领域", placeholder="如：燃气、危险化学品、地质灾害", key="ex_field")
