@@ -295,3 +295,15 @@ def test_report_renderers_show_every_clause(tmp_path) -> None:
 
     ws = load_workbook(to_xlsx(report, tmp_path / "r.xlsx"))["一致性检查"]
     assert [c.value for c in ws[3]][-1] == "由B牵头。" and ws.max_row == 3
+
+
+def test_lead_units_with_remits_in_brackets_are_not_a_conflict() -> None:
+    q_total = "城市内涝：县水务局牵头，县住建局、县交通局配合。"
+    q_scoped = "城市内涝：县交通局（道路）、县住建局（房屋安全）分片牵头，县水务局配合。"
+    base = FactBase(
+        docs={"t": doc("t", "某县总体应急预案", level="总体"), "f": doc("f", "某县防汛专项应急预案")},
+        facts=(statement("t", "三", "城市内涝", ["县水务局"], ["县住建局", "县交通局"], q_total)
+               + [lead("县交通局", "城市内涝", "f", "2", q_scoped, scope="道路"),
+                  lead("县住建局", "城市内涝", "f", "2", q_scoped, scope="房屋安全"),
+                  support("县水务局", "城市内涝", "f", "2", q_scoped)]))
+    assert run(base, "lead_conflict") == []
