@@ -56,7 +56,7 @@ def _facts(detail, term: str) -> None:
 
 
 def _graph(detail) -> None:
-    limit = st.slider("最多显示的关系数", 10, browse.MAX_EDGES, 40, step=10, key="nb_limit")
+    limit = st.slider("最多显示的关系数", 10, browse.MAX_EDGES, 20, step=10, key="nb_limit")
     nb = browse.neighbourhood(common.store(), detail.doc_id, limit=limit,
                               redact=roles.phone_redactor(common.role()))
     if not nb.edges:
