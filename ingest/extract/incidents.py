@@ -22,6 +22,11 @@ MIN_COVERAGE = 0.6
 _VAGUE = re.compile(r"^(?:下列|上述|以下|各类|其他|有关|相关|本|该|此类|这类)|的")
 
 
+# Words for what happened, beyond the generic 事故/事件.
+_SPECIFIC_EVENT = re.compile(
+    r"泄漏|爆炸|爆燃|着火|起火|火灾|坍塌|倒塌|塌方|坠落|倾覆|中毒|窒息|踩踏|困人|爆管|污染|受淹|"
+    r"积水|进水|停电|停水|停气|渗漏|管涌|决口|漫溢|破裂")
+
 # Bigrams every incident name shares; they say nothing about which type is meant.
 _GENERIC = {"突发", "发事", "事件", "事故", "灾害", "安全", "全事", "生产", "产安", "故灾",
             "应急", "处置", "发生", "生的"}
@@ -32,10 +37,25 @@ def _bigrams(text: str) -> list[str]:
     return [b for b in (t[i:i + 2] for i in range(len(t) - 1)) if b not in _GENERIC]
 
 
+def _event_grams(surface: str) -> set[str]:
+    """Bigrams of `surface` that carry what happened ("泄漏" in "管道燃气泄漏")."""
+    t = _PUNCT.sub("", surface)
+    spans = [range(m.start(), m.end()) for m in _SPECIFIC_EVENT.finditer(t)]
+    return {t[i:i + 2] for i in range(len(t) - 1)
+            if any(i in r or i + 1 in r for r in spans)} - _GENERIC
+
+
 def _match(phrase_bigrams: set[str], surface: str) -> tuple[int, float]:
-    """(bigrams of `surface` found in the phrase, their share of the surface's bigrams)."""
+    """(bigrams of `surface` found in the phrase, their share of the surface's bigrams).
+
+    A surface that names an event ("管道燃气泄漏") does not match a phrase that only shares
+    its object ("管道燃气"): at least one of its event bigrams must be there.
+    """
     grams = set(_bigrams(surface))
     if not grams:
+        return 0, 0.0
+    events = _event_grams(surface)
+    if events and not events & phrase_bigrams:
         return 0, 0.0
     common = len(grams & phrase_bigrams)
     return common, common / len(grams)
@@ -114,9 +134,10 @@ EVENT_WORD = re.compile(
     r"内涝|进水|停电|停水|停气|故障|台风|暴雨|洪|汛|地震|疾病|传染|袭击|聚集|渗漏|管涌|漫溢")
 _ITEM_SPLIT = re.compile(r"以及|[、/和及与]")
 # A place that heads a list item ("东岭路危险化学品运输车辆事故"): the rest is the shared head.
-_PLACE = re.compile(
-    r"^[\u4e00-\u9fa5A-Za-z0-9]{0,10}?(?:大道|路|街|站|公园|园区|园|中心|广场|场所|市场|商场|"
-    r"景区|学校|医院|机构|小区|村|港|河道|河|桥|隧道|设施|码头|机场|工地|周边|附近|沿线)")
+_PLACE_WORDS = (r"(?:大道|路|街|站|公园|园区|园|中心|广场|场所|市场|商场|景区|学校|医院|机构|小区|"
+                r"楼道|车棚|楼|村|港|河道|河|桥|隧道|设施|码头|机场|工地|周边|附近|沿线)")
+_PLACE = re.compile(rf"^[\u4e00-\u9fa5A-Za-z0-9]{{0,10}}?{_PLACE_WORDS}(?:内|外|里)?")
+_PLACE_END = re.compile(rf"{_PLACE_WORDS}(?:内|外|里)?$")
 _NOTE = re.compile(r"[（(][^（）()]*[)）]")
 
 
@@ -177,15 +198,27 @@ def _list_reading(phrase: str, taxonomy: Taxonomy) -> list[tuple[str, str]] | No
         head = last[place.end():] if place else ""
         if head and EVENT_WORD.search(head) and not EVENT_WORD.search(place.group(0)):
             return _shared_head([x + head for x in items[:-1]] + [last], phrase, taxonomy)
-        return None
+        # Things sharing the last item's event word ("锅炉、压力容器事故"): each its own type.
+        tail = re.search(rf"(?:{EVENT_WORD.pattern})+$", last)
+        if tail is None or any(_PLACE_END.search(x) for x in items[:-1]):
+            return None
+        readings = [x + tail.group(0) for x in items[:-1]] + [last]
+        named = [_one(x, taxonomy) for x in readings]
+        if not all(named):
+            return None
+        return _distinct(list(zip(items, named)))
     named = [_one(x, taxonomy) for x in items]
     if all(named):
-        out: list[tuple[str, str]] = []
-        for surface, name in zip(items, named):
-            if name not in [c for _, c in out]:
-                out.append((surface, name))
-        return out
+        return _distinct(list(zip(items, named)))
     return None
+
+
+def _distinct(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for surface, name in pairs:
+        if name and name not in [c for _, c in out]:
+            out.append((surface, name))
+    return out
 
 
 def _shared_head(readings: list[str], phrase: str,

@@ -26,6 +26,11 @@ def taxonomy() -> Taxonomy:
         ("电梯安全事故", "特种设备事故", ["电梯困人", "电梯事故"]),
         ("锅炉事故", "特种设备事故", ["锅炉爆炸"]),
         ("道路交通事故", "事故灾难", ["交通事故", "车祸"]),
+        ("城镇燃气事故", "事故灾难", ["燃气事故", "燃气泄漏"]),
+        ("燃气管道泄漏事故", "城镇燃气事故", ["管道燃气泄漏", "燃气管道破裂"]),
+        ("气瓶事故", "特种设备事故", ["气瓶爆炸"]),
+        ("火灾事故", "事故灾难", ["火灾", "着火"]),
+        ("电动自行车火灾事故", "火灾事故", ["电动车起火", "电动自行车火灾"]),
         ("公交车事故", "道路交通事故", ["公交车车祸"]),
         ("传染病疫情", "社会安全事件", ["疫情"]),
         ("人员密集场所拥挤踩踏事件", "社会安全事件", ["拥挤踩踏", "大客流", "踩踏"]),
@@ -85,3 +90,15 @@ def test_single_names_still_read_as_before(taxonomy):
 ])
 def test_places_narrow_the_plan_type(places, expected, taxonomy):
     assert place_subtype(places, "人员密集场所拥挤踩踏事件", taxonomy) == expected
+
+
+def test_an_event_alias_needs_its_event(taxonomy):
+    # "管道燃气泄漏" names a leak; "管道燃气" alone is the supply, any of its accidents.
+    assert _types("管道燃气泄漏", taxonomy) == ["燃气管道泄漏事故"]
+    assert _types("管道燃气事故", taxonomy) == ["城镇燃气事故"]
+
+
+def test_things_sharing_one_event_word(taxonomy):
+    assert _types("锅炉、气瓶事故", taxonomy) == ["锅炉事故", "气瓶事故"]
+    # Places sharing an event are not things: the event with its subject is the type.
+    assert _types("地下室、车棚内电动自行车火灾", taxonomy) == ["电动自行车火灾事故"]
