@@ -18,6 +18,7 @@ from kg.checks.text import book, norm, sentences
 _CITED = re.compile(r"《([^《》]{2,60})》\s*(?:[（(]([^（）()]{0,60})[）)])?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CHECKED_KINDS = ("plan", "duty_list")
+_REPEALS = re.compile(r"同时废止|予以废止|停止执行|不再执行|即行废止")  # naming what it replaces
 _NUMERALS = "零一二三四五六七八九"
 
 
@@ -73,6 +74,8 @@ def superseded_citations(ctx: CheckContext) -> Iterator[Finding]:
         if ctx.facts.doc(sec.doc_id).kind not in _CHECKED_KINDS:
             continue
         for _, sentence in sentences(sec.text):
+            if _REPEALS.search(sentence):
+                continue
             for m in _CITED.finditer(sentence):
                 key = title_key(m.group(1))
                 versions = replaced.get(key)

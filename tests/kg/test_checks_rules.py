@@ -307,3 +307,18 @@ def test_lead_units_with_remits_in_brackets_are_not_a_conflict() -> None:
                   lead("县住建局", "城市内涝", "f", "2", q_scoped, scope="房屋安全"),
                   support("县水务局", "城市内涝", "f", "2", q_scoped)]))
     assert run(base, "lead_conflict") == []
+
+
+def test_a_plan_repealing_the_old_version_does_not_cite_it() -> None:
+    sup = fact("SUPERSEDES", ("Document", "new"), ("Document", "old"), "cat.csv", "第9行",
+               "某县防汛预案管理暂行办法,2018-01-01,已废止", older_title="某县防汛预案管理暂行办法",
+               older_version_date="2018-01-01", older_status="已废止",
+               newer_title="某县防汛预案管理规定", newer_version_date="2024-01-01")
+    base = FactBase(
+        docs={"p": doc("p", "某县防汛专项应急预案"), "cat.csv": doc("cat.csv", "法规目录", kind="other")},
+        facts=[sup],
+        sections=[SectionText(doc_id="p", path="9", text="本预案自印发之日起施行，2018年印发的《某县防汛预案管理暂行办法》同时废止。"),
+                  SectionText(doc_id="p", path="1.2", text="依据《某县防汛预案管理暂行办法》制定。")])
+    [f] = run(base, "superseded_regulation")
+    assert [(c.doc_id, c.section) for c in f.clauses] == [("p", "1.2"), ("cat.csv", "第9行")]
+    assert "某县防汛预案管理规定" in f.explanation
