@@ -29,6 +29,7 @@ ROUTES: list[tuple[str, str, int]] = [
 
 _SUB_UNIT = re.compile(r"(?:^|[的，,、；])((?:(?!的)[\u4e00-\u9fff]){0,10}?(?:科|中心|站|所|队|办|居委会|村委会|分指挥部))"
                        r"(?=[的在要负干做具先接碰对管，,]|$)")
+_ORG_AFFIX = re.compile(r"^(?:示例)?区|(?:分局|局|委员会|委|办公室|办|中心|支队|大队|公司)$")
 # Common shorthand for grass-roots units and the names documents use for them.
 _LONG_FORMS = {"居委会": ("居民委员会",), "村委会": ("村民委员会",)}
 _SENTENCE = re.compile(r"(?<=[。\n])")
@@ -72,6 +73,17 @@ def _sub_units(q: str, known: set[str]) -> list[str]:
     return out
 
 
+def _by_short_word(q: str, orgs: list[str]) -> list[tuple[float, str]]:
+    """"消防" for 区消防救援局, "公安" for 区公安分局: the first two characters of a unit's
+    distinctive part, when no other unit's part starts with them."""
+    cores: dict[str, list[str]] = {}
+    for o in orgs:
+        core = _ORG_AFFIX.sub("", o)
+        if len(core) >= 2:
+            cores.setdefault(core[:2], []).append(o)
+    return [(0.8, owners[0]) for w, owners in cores.items() if len(owners) == 1 and w in q]
+
+
 def _gives_task(tail: str) -> bool:
     """The words after a unit's name give it a task ("配合，负责……"), not to the next unit."""
     tail = re.split(r"[。；;]|，由|，区|、区", tail)[0]
@@ -88,7 +100,7 @@ def duty_sentences(store: GraphStore, unit: str, holder: str) -> list[dict[str, 
             if not any(_gives_task(s[m.end():]) for m in re.finditer(re.escape(unit), s)):
                 continue
             quote = strip_number(s)
-            out.append({"org": holder, "duty": f"{r['doc_id']}#{r['path']}#{quote[:40]}",
+            out.append({"subject": quote.startswith(unit), "org": holder, "duty": f"{r['doc_id']}#{r['path']}#{quote[:40]}",
                         "kind": "sentence", "list_kind": None, "head": unit, "item": None,
                         "text": quote, "content": None, "about": None, "doc_id": r["doc_id"],
                         "title": r["title"], "level": r["level"], "doc_kind": r["doc_kind"],
@@ -113,6 +125,8 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         if rows:
             extra += rows
             scored.append((1.05, unit))  # more specific than the unit it belongs to
+    if not scored:
+        scored = _by_short_word(q, [h["org"] for h in holders])
     if not scored:
         return None
     org_scores = dict((o, s) for s, o in scored)
@@ -168,7 +182,8 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     def src_bonus(d: dict[str, Any]) -> float:
         if d["kind"] == "sentence":  # a duty fact, when there is one, says it more directly
             own = d["org"] in subs and any(p in (d["title"] or "") for p in parents)
-            return 0.2 if own else -0.3  # a sub-unit in its parent's own document
+            # a sub-unit in its parent's own document; a sentence whose subject is the unit
+            return (0.2 if own else -0.6) + (0.5 if d.get("subject") else 0.0)
         if d["doc_kind"] == "plan":
             rank = source_rank(d, incident.name) if incident else 3
             return 0.3 - 0.05 * rank
@@ -178,8 +193,11 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         return d.get("content") or d.get("text") or d.get("quote") or ""
 
     ranked = []
+    # The unit's own name says who, not what: a sentence naming it gains nothing from it.
+    named_bigrams = {o: bigrams(o) | bigrams(linked.get(o) or "") for o in org_scores}
     for d in duties.values():
-        words = len(qb & bigrams(text_of(d) + (d.get("item") or "" if d["kind"] != "member_duty" else "")))
+        qd = qb - named_bigrams.get(d["org"], set())
+        words = len(qd & bigrams(text_of(d) + (d.get("item") or "" if d["kind"] != "member_duty" else "")))
         s_inc = inc_score(d)
         score = 3 * org_scores[d["org"]] + 2 * s_inc + 0.5 * words + src_bonus(d)
         ranked.append((score, s_inc, d))
@@ -194,7 +212,14 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     else:
         pool = about or mine
         top = pool[0][0]
-        shown = [x for x in pool if x[0] >= top - 1.5][:3]
+        shown = [x for x in pool if x[0] >= top - 1.5]
+        facts_shown = [x for x in shown if x[2]["kind"] != "sentence"]
+        if len(facts_shown) >= 3:  # enough duty facts: sentences only stand in for missing ones
+            shown = facts_shown
+        elif len(facts_shown) == 2:  # one sentence at most beside two facts
+            first = next((x for x in shown if x[2]["kind"] == "sentence"), None)
+            shown = [x for x in shown if x[2]["kind"] != "sentence" or x is first]
+        shown = shown[:3]
         head = f"{org}" + (f"在{incident.name}中" if incident is not None and about else "") + "的职责："
     items = []
     for i, (_, _, d) in enumerate(shown, 1):

@@ -37,3 +37,12 @@ def test_a_task_belongs_to_the_unit_it_follows():
     assert _gives_task("负责：组织楼组长巡查；通知到户。")
     assert not _gives_task("、区公安分局配合，区交通委负责绕行。")  # the task is the next unit's
     assert not _gives_task("的负责人。")
+
+
+def test_a_unit_named_by_its_short_word():
+    from retrieval.answers.duties import _by_short_word
+
+    units = ["区人防办", "区城管执法局", "区城市运行中心", "区卫生健康委"]
+    assert _by_short_word("地下室进水时人防要做什么？", units) == [(0.8, "区人防办")]
+    assert _by_short_word("城里停水了谁管？", units) == []  # 城管 / 城市: ambiguous
+    assert _by_short_word("卫生检查归谁？", units) == [(0.8, "区卫生健康委")]
