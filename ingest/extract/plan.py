@@ -39,6 +39,9 @@ _ACTION = re.compile(
     r"(?:提供|负责|按|依照|根据|依据|做好|承担|派员|派出|组织|开展|协调|督促|指导|加强|落实|"
     r"予以|给予|视情|及时|立即|分别|共同|积极|全力|迅速|对|向|在|为|从|将|把)")
 _TITLE = re.compile(r"《([^》]*预案)》")
+# Units another unit sends to the scene: "督促物业服务企业和电梯维保单位及时到场".
+_SUMMONED = re.compile(r"(?:督促|通知|调派|调集|组织)([^，,。；;]{2,40}?)"
+                       r"(?:及时|立即|迅速|按时)?(?:到场|到达现场|赶赴现场|赶到现场)")
 # How a unit leads, written between its name and 牵头.
 _LEAD_MANNER = re.compile(
     r"(?:按照?(?:各自)?(?:职责|分工)(?:分工)?|依照?(?:各自)?职责|负责|共同|具体|统一|分别)+$")
@@ -218,6 +221,11 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
             # units given a task in the same statement take part in the response.
             m = _TASK_VERB.search(clause)
             support += [o for o in _leading_orgs(clause[:m.start()], taxonomy, self_org)
+                        if o not in support and o not in lead]
+        summoned = _SUMMONED.search(clause) if lead else None
+        if summoned:
+            # "本局负责督促物业服务企业和电梯维保单位及时到场": units sent to the scene take part.
+            support += [o for o in _orgs(summoned.group(1), taxonomy, self_org)
                         if o not in support and o not in lead]
     if incident is None:
         # "按照《示例区突发环境事件专项应急预案》由区生态环境局牵头": the plan cited names the type.

@@ -137,3 +137,13 @@ def test_half_width_marks_and_a_bracketed_remit(taxonomy):
     st = parse_unit_sentence(sentence, taxonomy)
     assert (st.incident, st.lead, st.support) == (
         "防汛防台", ["区水务局"], ["区建设和管理委员会", "区民政局"])
+
+
+def test_units_sent_to_the_scene_take_part(taxonomy):
+    sentence = ("交通事故由区公安分局牵头，区卫健委配合，区应急局负责通知区消防救援局和区民政局"
+                "立即赶赴现场。")
+    st = parse_unit_sentence(sentence, taxonomy)
+    assert st.support == ["区卫生健康委员会", "区应急管理局", "区消防救援局", "区民政局"]
+    # Units only named as the object of other work are not.
+    other = "交通事故由区公安分局牵头，区应急局负责督促区民政局落实救助资金。"
+    assert parse_unit_sentence(other, taxonomy).support == ["区应急管理局"]
