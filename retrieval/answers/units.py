@@ -76,8 +76,8 @@ def unit_answer(store: GraphStore, query: Query, intent: str) -> Answer | None:
         return None
     found = cl.gather(store, ctx)
     primary = cl.best(found, ctx, ctx.orgs if intent == "support_units" else None)
-    if primary is None:
-        return None
+    if primary is None or (ctx.guessed and primary.words < 2):
+        return None  # no incident named and no clause that speaks of the question's words
     name = cl.main_incident(primary, ctx)
     leads, supports = primary.leads, primary.supports
     if intent == "support_units":
