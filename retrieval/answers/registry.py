@@ -13,6 +13,7 @@ MODULES: list[str] = [
     "retrieval.answers.experts",
     "retrieval.answers.duties", "retrieval.answers.articles",
     "retrieval.answers.consistency",
+    "retrieval.answers.resources",
 ]
 
 
