@@ -68,16 +68,19 @@ def test_unit_followed_by_what_it_does(taxonomy):
     assert st.support == ["区卫生健康委员会", "区房屋管理局", "各街道（镇）"]
 
 
-def test_units_spelled_out_in_brackets(taxonomy):
-    sentence = "危化品事故由区应急局牵头，相关行业主管部门（区市场监管局、区生态环境局）配合处置。"
-    st = parse_unit_sentence(sentence, taxonomy)
-    assert st.support == ["区市场监督管理局", "区生态环境局"]
-
-
-def test_a_remit_in_brackets_stays_with_its_unit(taxonomy):
-    sentence = "危化品事故由区应急局牵头，区生态环境局（环境监测）、区公安分局配合。"
-    st = parse_unit_sentence(sentence, taxonomy)
-    assert st.support == ["区生态环境局", "区公安分局"]
+@pytest.mark.parametrize("sentence,support", [
+    # Units spelled out in brackets after a description of them.
+    ("危化品事故由区应急局牵头，相关行业主管部门（区市场监管局、区生态环境局）配合处置。",
+     ["区市场监督管理局", "区生态环境局"]),
+    # A remit in brackets stays with its unit.
+    ("危化品事故由区应急局牵头，区生态环境局（环境监测）、区公安分局配合。",
+     ["区生态环境局", "区公安分局"]),
+    # 等部门 and a one-character verb after the last unit.
+    ("交通事故由区公安分局牵头处置，区建管委、区卫健委等部门按职责配合。",
+     ["区建设和管理委员会", "区卫生健康委员会"]),
+])
+def test_support_lists(sentence, support, taxonomy):
+    assert parse_unit_sentence(sentence, taxonomy).support == support
 
 
 def test_street_plan_calling_itself_jiedao(taxonomy):
@@ -124,12 +127,6 @@ def test_units_leading_each_by_their_own_remit(taxonomy):
     st = parse_unit_sentence(sentence, taxonomy)
     assert st.lead == ["区应急管理局", "区卫生健康委员会"]
     assert st.support == ["区公安分局"]
-
-
-def test_units_with_etc_and_a_short_verb(taxonomy):
-    sentence = "交通事故由区公安分局牵头处置，区建管委、区卫健委等部门按职责配合。"
-    st = parse_unit_sentence(sentence, taxonomy)
-    assert st.support == ["区建设和管理委员会", "区卫生健康委员会"]
 
 
 def test_half_width_marks_and_a_bracketed_remit(taxonomy):
