@@ -28,7 +28,9 @@ def cli_env(tmp_path_factory, embedding_model_dir) -> dict:
 
 @pytest.fixture(scope="session")
 def ingested(cli_env) -> subprocess.CompletedProcess:
-    return yingji("ingest", str(CORPUS), env=cli_env)
+    # A hang guard, not a budget (budgets live in bench/): on a loaded 2-core machine the whole
+    # corpus ingest has taken ten minutes.
+    return yingji("ingest", str(CORPUS), env=cli_env, timeout=1800)
 
 
 
