@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"在哪|哪里|什么地方|地址|位置"),
      re.compile(r"[路街巷弄]\d+号|位于|设在")),
     (re.compile(r"谁|哪个单位|哪个部门|哪家"),
-     re.compile(r"由[^，。；、]{2,24}?(?:承担|负责|牵头|决定|批准|组织|实施|兼任)")),
+     re.compile(r"由[^，。；、]{2,24}?(?:承担|负责|牵头|决定|批准|组织|实施|兼任)|报[^，。；]{2,16}批准")),
     (re.compile(r"定义|含义|什么意思|是指什么|指的是|什么叫|什么是"),
      re.compile(r"是指|指的是|包括")),
 ]
@@ -118,7 +119,7 @@ def answer_types(question: str) -> list[re.Pattern[str]]:
 def sentence_score(sentence: str, q: set[str], want: list[re.Pattern[str]]) -> float:
     """Question bigrams the sentence shares, +2 when it holds the kind of value asked for,
     -2 for a bare heading."""
-    score = float(len(q & char_bigrams(sentence)))
+    score = float(len(q & char_bigrams(unicodedata.normalize("NFKC", sentence))))
     if want and any(p.search(sentence) for p in want):
         score += 2
     if is_heading(sentence):

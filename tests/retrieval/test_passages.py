@@ -66,3 +66,8 @@ def test_a_list_introduction_brings_its_items():
     quote = best_quote(body, "高温红色预警发布后街道要采取哪些措施？")
     assert "开放纳凉点" in quote and "暂停户外作业" in quote
     assert _n(quote) in _n(body)
+
+
+def test_full_width_numerals_match_the_normalised_question():
+    body = "一、Ⅰ类场所由镇长批准启用。\n二、Ⅳ类场所，报分管副镇长批准后启用。"
+    assert "分管副镇长" in best_quote(body, "IV类场所谁批准开？")
