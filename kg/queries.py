@@ -58,6 +58,14 @@ QUERIES: dict[str, str] = {
         "RETURN DISTINCT d.doc_id AS doc_id, d.title AS title, d.level AS level, s.path AS path, "
         "s.heading AS heading, s.text AS text ORDER BY doc_id, path"
     ),
+    # A plan's sentences referring to another plan (按照/执行《…》, a table's 适用预案 column, 同时
+    # 废止), without resolving titles (the caller matches them against the plans it knows).
+    "plan_referrals": (
+        "MATCH (p:Document)-[r:REFERS_TO]->(s:Document) "
+        "RETURN p.doc_id AS doc_id, p.title AS title, coalesce(r.title, s.title, s.key) AS "
+        "referenced_title, s.doc_id AS target_doc_id, r.relation AS kind, r.section AS section, "
+        "r.quote AS quote"
+    ),
     # Plans covering incident types.
     "plans_for_incidents": (
         "MATCH (p:Document)-[r:COVERS]->(i:IncidentType) WHERE i.key IN $incidents "

@@ -801,7 +801,9 @@ UNIT_COLUMNS = {"units_in_documents": {"org", "relation", "incident", "doc_id", 
                                        "section", "quote", "scope"},
                 "sections_by_key": {"key", "doc_id", "path", "text"},
                 "plan_sections_under_headings": {"doc_id", "title", "level", "path", "heading",
-                                                 "text"}}
+                                                 "text"},
+                "plan_referrals": {"doc_id", "title", "referenced_title", "target_doc_id", "kind",
+                                   "section", "quote"}}
 QueryTests.COLUMNS.update(UNIT_COLUMNS)
 
 
@@ -875,3 +877,14 @@ def _test_plan_sections_under_headings(self, store: GraphStore) -> None:
 
 
 QueryTests.test_plan_sections_under_headings = _test_plan_sections_under_headings
+
+
+def _test_plan_referrals(self, store: GraphStore, sample) -> None:
+    rows = [r for r in store.query("plan_referrals") if r["doc_id"] == sample["d3"]]
+    assert rows and all(set(r) == UNIT_COLUMNS["plan_referrals"] for r in rows)
+    assert [(r["referenced_title"], r["kind"], r["section"]) for r in rows] == [
+        ("《二号预案》", "refers", "2.1")]
+    assert rows[0]["quote"]
+
+
+QueryTests.test_plan_referrals = _test_plan_referrals
