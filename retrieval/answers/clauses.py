@@ -190,7 +190,9 @@ def top_categories(cats: dict[str, list[str]]) -> set[str]:
     return {c for c in under if not cats.get(c) and (c in _CLASSES or under[c] >= 5)}
 
 
-def context(store: GraphStore, query: Query) -> Context:
+def context(store: GraphStore, query: Query, guess: bool = True) -> Context:
+    """What the question says. With `guess`, an incident type no surface names is guessed
+    (by embedding: the model may load); without, only named types count."""
     g = query.gazetteer
     plans = store.query("plan_profiles")
     by_doc = {p["doc_id"]: p for p in plans}
@@ -200,9 +202,9 @@ def context(store: GraphStore, query: Query) -> Context:
     q = (grams(text) | (grams(_phrase_spans(raw, plans, named)))) - STOP
     linked = [e.name for e in query.all("IncidentType")]
     guessed = not linked
-    if guessed:
-        guess = query.incident()
-        linked = [guess.name] if guess else []
+    if guessed and guess:
+        nearest = query.incident()
+        linked = [nearest.name] if nearest else []
     cats = g.categories
     tops = top_categories(cats)
     lineage = {t: [c for c in ps if c not in tops] for t, ps in cats.items()}
@@ -248,7 +250,7 @@ def plan_rank(level: str, title: str, incidents: list[str], ctx: Context) -> int
 
 def gather(store: GraphStore, ctx: Context) -> list[Clause]:
     rows = store.query("units_for_incidents", incidents=sorted(ctx.related)) if ctx.related else []
-    extra = [d for d in dict.fromkeys([*ctx.named, *ctx.places, *ctx.own])]
+    extra = [d for d in dict.fromkeys([*ctx.named, *ctx.places])]
     if extra:
         rows += store.query("units_in_documents", doc_ids=extra)
     groups: OrderedDict[tuple[str, str, str], Clause] = OrderedDict()

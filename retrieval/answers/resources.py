@@ -55,7 +55,7 @@ def _lines(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
 
 
 def answer(store: GraphStore, query: Query) -> Answer | None:
-    ctx = cl.context(store, query)
+    ctx = cl.context(store, query, guess=False)
     q = ctx.q - _stop()
     if len(q) < _MIN_WORDS:
         return None

@@ -206,7 +206,10 @@ def plan_answer(store: GraphStore, query: Query) -> Answer | None:
     found = cl.gather(store, ctx) if (ctx.related or ctx.named or ctx.places) else []
     primary = cl.best(found, ctx) if found else None
     incident = cl.main_incident(primary, ctx) if primary else (ctx.linked[0] if ctx.linked else None)
-    refs = store.query("plan_references")
+    by_title = {pl.get("title"): d for d, pl in ctx.plans.items()}
+    refs = [{**r, "relation": "REFERS_TO",
+             "resolved_doc_id": r.get("target_doc_id") or by_title.get(r["referenced_title"])}
+            for r in store.query("plan_referrals")]
     repealed = {r["referenced_title"] for r in refs if r.get("kind") == "repeals"}
     plans: OrderedDict[str, _Plan] = OrderedDict()
 
