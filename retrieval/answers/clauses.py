@@ -202,8 +202,8 @@ def context(store: GraphStore, query: Query, guess: bool = True) -> Context:
     q = (grams(text) | (grams(_phrase_spans(raw, plans, named)))) - STOP
     linked = [e.name for e in query.all("IncidentType")]
     guessed = not linked
-    if guessed and guess:
-        nearest = query.incident()
+    if guessed:  # a hazard named implies a type (no model); else, if allowed, the nearest one
+        nearest = g.implied_incident(query.text) or (query.incident() if guess else None)
         linked = [nearest.name] if nearest else []
     cats = g.categories
     tops = top_categories(cats)
@@ -401,7 +401,7 @@ def widen(store: GraphStore, items: list[Clause]) -> None:
         b = text.find("\n", i + len(c.quote))
         for _ in range(2):  # a sentence a PDF wrapped onto the next line ends there
             seg = text[a:b]
-            if b < 0 or re.search(r"[\t　|]", seg) or not re.search(r"[\u4e00-\u9fff，、（(]$", seg) \
+            if b < 0 or re.search(r"[\t　|]", seg) or not re.search(r"[\u4e00-\u9fff，、（(）)”]$", seg) \
                     or _NUMBERED.match(text[b + 1:]):
                 break
             b = text.find("\n", b + 1)

@@ -80,8 +80,9 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         return None  # the line shares only the incident's name, nothing of what is asked for
     top_row, top_line = ranked[0]
     if top_row["doc_id"] not in preferred and not any(
-            f["doc_id"] == top_row["doc_id"] and f["quote"] in top_line for f in known):
-        return None  # neither the plan this situation belongs to nor a resource the graph knows
+            f["doc_id"] == top_row["doc_id"] and f["quote"] in top_line for f in known) \
+            and cl.longest_common(query.text, top_line) < 5:
+        return None  # not the situation's plan, no resource the graph knows, none named as asked
     best_row, best_line = ranked[0]
     used = [(best_row, best_line)]
     for r, line in ranked[1:3]:  # a close second from another section (two stores, two teams)
