@@ -71,3 +71,9 @@ def test_a_list_introduction_brings_its_items():
 def test_full_width_numerals_match_the_normalised_question():
     body = "一、Ⅰ类场所由镇长批准启用。\n二、Ⅳ类场所，报分管副镇长批准后启用。"
     assert "分管副镇长" in best_quote(body, "IV类场所谁批准开？")
+
+
+def test_a_to_whom_question_prefers_the_sentence_naming_the_recipient():
+    body = ("码头发生油品泄漏后，作业人员应当立即停止装卸。"
+            "码头经营单位应当在1小时内向区交通委和海事部门报告泄漏情况。")
+    assert "向区交通委和海事部门报告" in best_quote(body, "码头漏油了，经营单位要报给谁？")
