@@ -74,6 +74,6 @@ def test_full_width_numerals_match_the_normalised_question():
 
 
 def test_a_to_whom_question_prefers_the_sentence_naming_the_recipient():
-    body = ("码头发生油品泄漏后，作业人员应当立即停止装卸。"
-            "码头经营单位应当在1小时内向区交通委和海事部门报告泄漏情况。")
-    assert "向区交通委和海事部门报告" in best_quote(body, "码头漏油了，经营单位要报给谁？")
+    body = ("码头经营单位发现油品泄漏后，应当立即组织码头作业人员停止装卸。"
+            "码头经营单位应当在1小时内向区交通委报告。")
+    assert best_quote(body, "码头漏油了，经营单位要报给谁？") == "码头经营单位应当在1小时内向区交通委报告。"
