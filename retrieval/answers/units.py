@@ -185,10 +185,14 @@ def _scope_cite(store: GraphStore, p: _Plan, incident: str | None, ctx: cl.Conte
         g = cl.grams(_strip_titles(item[1]))
         return len(ctx.q & g) + 0.5 * len(inc & g)
 
-    best = max(lines, key=fit)
+    ranked = sorted(lines, key=lambda x: -fit(x))
+    best = ranked[0]
     if fit(best) <= 0:
         best = next((x for x in lines if x[1].startswith("本预案")), lines[0])
     out = [Citation(doc_id=p.doc_id, title=p.title, section=best[0], quote=best[1])]
+    if len(ranked) > 1 and fit(ranked[1]) >= 2 and ranked[1][0] != best[0]:  # e.g. the item (一)
+        out.append(Citation(doc_id=p.doc_id, title=p.title, section=ranked[1][0],
+                            quote=ranked[1][1]))
     where = next((x for x in lines if x[1].startswith("本预案是")), None) if position else None
     if where and where != best:
         out.append(Citation(doc_id=p.doc_id, title=p.title, section=where[0], quote=where[1]))
@@ -286,6 +290,17 @@ def plan_answer(store: GraphStore, query: Query) -> Answer | None:
             target.cites.insert(0, ref_cite)
     general = next((d for d, p in ctx.plans.items() if p.get("level") == "总体"), None)
     ordered = [p for k, p in plans.items() if k != general]
+    if ordered and ordered[0].doc_id:  # the other plans' sentence sending this case to it
+        head = ordered[0]
+        sends = [(len(ctx.q & cl.grams(_strip_titles(r["quote"] or ""))), r) for r in refs
+                 if r.get("kind") == "refers" and r.get("resolved_doc_id") == head.doc_id
+                 and r["doc_id"] != head.doc_id and (r["quote"] or "").count("《") < 3]
+        if sends:
+            hits, r = max(sends, key=lambda x: x[0])
+            c = Citation(doc_id=r["doc_id"], title=r["title"] or r["doc_id"],
+                         section=r["section"] or "", quote=r["quote"])
+            if hits >= 3 and c not in head.cites:
+                head.cites.insert(min(1, len(head.cites)), c)
     if not ordered and general is None:
         return None
     if not ordered:
