@@ -77,3 +77,8 @@ def test_a_to_whom_question_prefers_the_sentence_naming_the_recipient():
     body = ("码头经营单位发现油品泄漏后，应当立即组织码头作业人员停止装卸。"
             "码头经营单位应当在1小时内向区交通委报告。")
     assert best_quote(body, "码头漏油了，经营单位要报给谁？") == "码头经营单位应当在1小时内向区交通委报告。"
+
+
+def test_a_what_to_do_question_prefers_the_sentence_saying_what_must_be_done():
+    body = "事故单位名单由区商务委汇总。事故单位应当立即关闭氨阀门。"
+    assert best_quote(body, "冷库漏氨，事故单位要做什么？") == "事故单位应当立即关闭氨阀门。"
