@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ui import services
+from ui.roles import ROLES, can_see_phones
 from ui.table import render
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 2, 64
@@ -110,7 +111,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         questions = ([ln.strip() for ln in sys.stdin if ln.strip()] if args.question == "-"
                      else [args.question])
         for q in questions:
-            answer = assistant.ask(q)
+            answer = assistant.ask(q, show_phones=can_see_phones(args.role))
             if args.json or args.question == "-":
                 print(json.dumps(answer.model_dump(), ensure_ascii=False), flush=True)
             else:
@@ -129,8 +130,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         print(f"错误：无法读取问答文件 {args.qa_file}（{e}）", file=sys.stderr)
         return EXIT_FAILURES
+    show = can_see_phones(args.role)
     with services.assistant(settings) as assistant:
-        report = evaluate(items, assistant.ask)
+        report = evaluate(items, lambda q: assistant.ask(q, show_phones=show))
     print(render(report))
     failures = Path(args.failures)
     write_failures(report, failures)
@@ -240,10 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("ask", "提问（QUESTION 为 - 时从标准输入逐行读取，每行输出一个 JSON）", cmd_ask)
     sp.add_argument("question", metavar="QUESTION")
     sp.add_argument("--json", action="store_true", help="按回答契约输出 JSON")
+    sp.add_argument("--role", choices=ROLES, default="viewer",
+                    help="以哪种角色回答（默认 viewer：专家电话打码；duty_officer/admin 可见）")
 
     sp = add("eval", "用问答文件评测：各题型准确率、引用准确率、延迟", cmd_eval)
     sp.add_argument("qa_file", metavar="FILE.jsonl")
     sp.add_argument("--failures", default="eval_failures.jsonl", help="未通过题目的输出文件")
+    sp.add_argument("--role", choices=ROLES, default="duty_officer",
+                    help="以哪种角色评测（默认 duty_officer：值班员所见，含专家电话）")
 
     sp = add("check", "一致性检查：预案之间、预案与清单、法规引用（有“错误”级问题时退出码为 1）",
              cmd_check)
