@@ -15,33 +15,13 @@ from typing import Any
 
 from kg.store import GraphStore
 from retrieval.answers import Query
+from retrieval.answers.clauses import core, longest_common, title_core
 from retrieval.contract import Citation
 from retrieval.normalize import char_bigrams
 
-_TITLE_NOISE = re.compile(r"应急预案|专项|部门|综合|总体|突发事件|突发|事故|事件")
 _PLACE_LEVELS = {"街镇", "部门"}
 _GENERIC_GRAMS = {"应急", "管理", "理局", "指挥", "挥部"}
 _LEVEL_BONUS = {"专项": 5, "部门": 3, "街镇": 1, "总体": 0}
-
-
-def _core(name: str) -> str:
-    return re.sub(r"(?:突发)?(?:事故|事件|灾害)$", "", name)
-
-
-def _title_core(title: str) -> str:
-    t = re.sub(r"^.{1,8}?[区县市](?=.)", "", title or "", count=1)  # the issuing district
-    return _TITLE_NOISE.sub("", t)
-
-
-def _longest_common(a: str, b: str) -> int:
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
 
 
 def rank_plans(store: GraphStore, query: Query) -> list[dict[str, Any]]:
@@ -56,17 +36,17 @@ def rank_plans(store: GraphStore, query: Query) -> list[dict[str, Any]]:
     def score(p: dict[str, Any]) -> float:
         title, level = p.get("title") or "", p.get("level") or ""
         s = 0.0
-        core = _title_core(title)
-        place = re.sub(r"(?:街道|镇|乡)$", "", core) if level == "街镇" else ""
+        tcore = title_core(title)
+        place = re.sub(r"(?:街道|镇|乡)$", "", tcore) if level == "街镇" else ""
         if level in _PLACE_LEVELS and (any(n in title or (sf and sf in title)
                                            for n, sf in places) or (len(place) >= 2 and place in q)):
             s += 400
-        common = _longest_common(q, core) if core else 0
+        common = longest_common(q, tcore) if tcore else 0
         if common >= 4:
             s += 150
-        s += 60 * len((qgrams & char_bigrams(core)) - _GENERIC_GRAMS)
+        s += 60 * len((qgrams & char_bigrams(tcore)) - _GENERIC_GRAMS)
         for j, name in enumerate(chain):
-            c = _core(name)
+            c = core(name)
             if c and c in title:
                 s += 100 - 10 * j
                 break
