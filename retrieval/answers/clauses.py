@@ -307,7 +307,7 @@ def _score(c: Clause, ctx: Context) -> None:
     if c.doc_id in ctx.named:  # the user's own pointer: first whenever it speaks of this at all
         s += 10.0 if (set(c.incidents) & ctx.related or by_quote) else 3.0
     if c.doc_id in ctx.places and (set(c.incidents) & ctx.related or len(by_quote) >= 2):
-        s += 5.0  # the named town's own clause for this situation
+        s += 8.0 if len(by_quote) >= 2 else 5.0  # the named town's own clause for this situation
     s -= 0.3 * c.rank
     c.score = s
 
