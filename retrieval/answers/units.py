@@ -290,17 +290,6 @@ def plan_answer(store: GraphStore, query: Query) -> Answer | None:
             target.cites.insert(0, ref_cite)
     general = next((d for d, p in ctx.plans.items() if p.get("level") == "总体"), None)
     ordered = [p for k, p in plans.items() if k != general]
-    if ordered and ordered[0].doc_id:  # the other plans' sentence sending this case to it
-        head = ordered[0]
-        sends = [(len(ctx.q & cl.grams(_strip_titles(r["quote"] or ""))), r) for r in refs
-                 if r.get("kind") == "refers" and r.get("resolved_doc_id") == head.doc_id
-                 and r["doc_id"] != head.doc_id and (r["quote"] or "").count("《") < 3]
-        if sends:
-            hits, r = max(sends, key=lambda x: x[0])
-            c = Citation(doc_id=r["doc_id"], title=r["title"] or r["doc_id"],
-                         section=r["section"] or "", quote=r["quote"])
-            if hits >= 3 and c not in head.cites:
-                head.cites.insert(min(1, len(head.cites)), c)
     if not ordered and general is None:
         return None
     if not ordered:
@@ -314,13 +303,24 @@ def plan_answer(store: GraphStore, query: Query) -> Answer | None:
                 if c not in p.cites:
                     p.cites.append(c)
                     p.section = p.section or c.section
+    if ordered and first.doc_id:  # the other plans' sentence sending this case to it
+        head = first
+        sends = [(len(ctx.q & cl.grams(_strip_titles(r["quote"] or ""))), r) for r in refs
+                 if r.get("kind") == "refers" and r.get("resolved_doc_id") == head.doc_id
+                 and r["doc_id"] != head.doc_id and (r["quote"] or "").count("《") < 3]
+        if sends:
+            hits, r = max(sends, key=lambda x: x[0])
+            c = Citation(doc_id=r["doc_id"], title=r["title"] or r["doc_id"],
+                         section=r["section"] or "", quote=r["quote"])
+            if hits >= 3 and c not in head.cites:
+                head.cites.append(c)
     name = incident or "该情形"
     kind = _LEVEL_NAMES.get(first.level, "预案") if first.doc_id else "未导入本系统"
     text = f"{name}适用《{first.title}》（{kind}" + (f"，{first.section}" if first.section else "") + "）"
     if related:
         text += "；相关预案：" + "、".join(
             f"《{p.title}》" + ("" if p.doc_id else "（未导入）") for p in related)
-    cites = [c for p in [first, *related] for c in p.cites[:3 if p is first else 1]]
+    cites = [c for p in [first, *related] for c in p.cites[:4 if p is first else 1]]
     if general and first.doc_id != general:
         text += f"；上级预案为《{ctx.plans[general]['title']}》"
         agree = [c for c in found if c.doc_id == general and primary is not None
