@@ -75,7 +75,10 @@ _LEAD = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条[\s�
                    r"|[一二三四五六七八九十]{1,3}、[\s　]*)")
 # What kind of value a question asks for, and how a sentence giving it looks.
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"多久|多长时间|几个?小时|几天|多少天|几分钟|什么时候|何时|时限|期限"),
+    # How often ("多久开一次"): a frequency (每半年, 每2年), not a deadline.
+    (re.compile(r"(?:多久|多长时间|几年|几个月)[^，。？?]{0,6}一次|每隔多久|频次|频率"),
+     re.compile(r"每(?:半|\d+|[一两二三四五六七八九十]+)?个?(?:年|季度|月|周|星期|天|日)")),
+    (re.compile(r"(?:多久|多长时间)(?![^，。？?]{0,6}一次)|几个?小时|几天|多少天|几分钟|什么时候|何时|时限|期限"),
      re.compile(r"\d+(?:个)?(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|前|后)"
                 r"|[一二三四五六七八九十两]+(?:个)?(?:小时|日|天|个工作日|周|月|年)(?:内|以内|前|后)"
                 r"|月底前|年底前|立即|及时")),
@@ -169,6 +172,18 @@ def best_quote(body: str, question: str) -> str:
     return quote
 
 
+def holds_kind(text: str, want: list[re.Pattern[str]]) -> bool:
+    return any(p.search(text) for p in want)
+
+
+def fuse(rankings: list[list[str]], holds) -> list[tuple[str, float]]:
+    """Rank fusion plus one more voice for the candidates whose quote holds the kind of value
+    asked for (a time, a frequency, what must be done): a sentence restating the question's
+    topic ("涵洞地势低洼易积水") shares its words but answers nothing."""
+    by_kind = [key for key, _ in rrf(rankings) if holds(key)]
+    return rrf([*rankings, by_kind])
+
+
 class HybridPassageSearch:
     """Sections ranked by three voices fused by rank: the mE5 vector index, BM25 over jieba
     tokens, and how well each candidate's best sentence matches the question (shared bigrams,
@@ -220,7 +235,7 @@ class HybridPassageSearch:
         # Long sentences share more bigrams by chance: rank by score per length.
         by_sentence = sorted(pool, key=lambda key: -quotes[key][1] / max(quotes[key][2], 20) ** 0.3)
         out: list[Passage] = []
-        for key, score in rrf([vec, lex, by_sentence]):
+        for key, score in fuse([vec, lex, by_sentence], lambda key: holds_kind(quotes[key][0], want)):
             text = quotes[key][0]
             if is_heading(text) and len(pool) > k:
                 continue  # a bare title line: its content is in other sections

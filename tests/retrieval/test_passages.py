@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from retrieval.passages import answer_types, best_quote, is_heading, sentences, strip_number
+from retrieval.passages import (answer_types, best_quote, fuse, holds_kind, is_heading, sentences,
+                                strip_number)
 
 
 def _n(text: str) -> str:
@@ -82,3 +83,26 @@ def test_a_to_whom_question_prefers_the_sentence_naming_the_recipient():
 def test_a_what_to_do_question_prefers_the_sentence_saying_what_must_be_done():
     body = "事故单位名单由区商务委汇总。事故单位应当立即关闭氨阀门。"
     assert best_quote(body, "冷库漏氨，事故单位要做什么？") == "事故单位应当立即关闭氨阀门。"
+
+
+
+def _fused(question: str, quotes: dict[str, str], rankings: list[list[str]]) -> list[str]:
+    want = answer_types(question)
+    return [key for key, _ in fuse(rankings, lambda key: holds_kind(quotes[key], want))]
+
+
+def test_a_passage_holding_the_asked_kind_of_value_outranks_one_restating_the_topic():
+    quotes = {"topic": "桥下涵洞地势低洼，暴雨时极易积水，历年多次发生车辆熄火被困。",
+              "action": "涵洞管理单位应当立即放下拦车杆，禁止车辆驶入。"}
+    # Two of three retrievers put the topic sentence first; only the other says what to do.
+    rankings = [["topic", "action"], ["action", "topic"], ["topic", "action"]]
+    assert _fused("涵洞里车子泡水了，先得怎么处置？", quotes, rankings) == ["action", "topic"]
+    # A question asking for no particular kind of value keeps the plain fused order.
+    assert _fused("涵洞的情况介绍一下", quotes, rankings) == ["topic", "action"]
+
+
+def test_how_often_asks_for_a_frequency_not_a_deadline():
+    want = answer_types("镇防汛指挥部的成员会议隔多久开一次？")
+    assert holds_kind("镇防汛指挥部成员会议每季度召开1次。", want)
+    assert not holds_kind("接报后2小时内召开紧急会议。", want)
+    assert holds_kind("接报后2小时内召开紧急会议。", answer_types("接报后多久要开会？"))
