@@ -189,7 +189,7 @@ class HybridPassageSearch:
     tokens, and how well each candidate's best sentence matches the question (shared bigrams,
     the kind of value asked for). The quote is that sentence, not the whole section."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder, depth: int = 20):
+    def __init__(self, index_dir: Path, embedder: Embedder, depth: int = 25):
         self._vector = VectorIndex.open(index_dir / "vector")
         self._lexical = LexicalIndex.open(index_dir / "lexical")
         self._embedder = embedder
