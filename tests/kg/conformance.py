@@ -832,8 +832,8 @@ QueryTests.test_units_in_documents = _test_units_in_documents
 
 # ---- Duty sentences (retrieval/answers/duties.py) ---------------------------------------------
 
-DUTY_COLUMNS = {"sections_mentioning": {"doc_id", "title", "doc_kind", "level", "path", "text"}}
-QueryTests.COLUMNS.update(DUTY_COLUMNS)
+MENTION_COLUMNS = {"sections_mentioning": {"doc_id", "title", "doc_kind", "level", "path", "text"}}
+QueryTests.COLUMNS.update(MENTION_COLUMNS)
 
 
 def _test_sections_mentioning(self, store: GraphStore) -> None:
@@ -842,7 +842,7 @@ def _test_sections_mentioning(self, store: GraphStore) -> None:
                                     quote=f"{inc}：区市场监管局牵头，{org}配合，负责病人救治。"))
     try:
         rows = store.query("sections_mentioning", unit=org)
-        assert rows and all(set(r) == DUTY_COLUMNS["sections_mentioning"] for r in rows)
+        assert rows and all(set(r) == MENTION_COLUMNS["sections_mentioning"] for r in rows)
         assert {(r["doc_id"], r["path"], r["doc_kind"]) for r in rows} == {(d1, "2.1", "plan")}
         assert org in rows[0]["text"]
         assert store.query("sections_mentioning", unit=uid("无此单位")) == []
