@@ -81,24 +81,22 @@ def parse_alternative(text: str) -> Alternative:
     if re.search(r"造成人员(?:受伤|伤亡)", t2):
         alt.triggers.append(Term("injuries", lo=1))
     for dim, words in _DIM_WORDS.items():
-        for m in re.finditer(rf"{_NUM}人以上{_NUM}人以下(?:的)?(?:{words})", t2):
-            alt.triggers.append(Term(dim, lo=_num(m, 1), hi=_num(m, 3)))
-        t3 = re.sub(rf"{_NUM}人以上{_NUM}人以下(?:的)?(?:{words})", "", t2)
-        for m in re.finditer(rf"{_NUM}人(以上|以下)?(?:的)?(?:{words})", t3):
-            v = _num(m, 1)
-            if m.group(3) == "以下":
-                alt.restrictions.append(Term(dim, hi=v))
-            else:
-                alt.triggers.append(Term(dim, lo=v))
-        for m in re.finditer(rf"(?:{words})(?:群众|人员|居民)?{_NUM}人以上{_NUM}人以下", t3):
-            alt.triggers.append(Term(dim, lo=_num(m, 1), hi=_num(m, 3)))
-        t3 = re.sub(rf"(?:{words})(?:群众|人员|居民)?{_NUM}人以上{_NUM}人以下", "", t3)
-        for m in re.finditer(rf"(?:{words})(?:群众|人员|居民)?{_NUM}人(以上|以下)", t3):
-            v = _num(m, 1)
-            if m.group(3) == "以下":
-                alt.restrictions.append(Term(dim, hi=v))
-            else:
-                alt.triggers.append(Term(dim, lo=v))
+        # Figures before the words ("3人以上10人以下死亡") and after them ("转移群众3人以上…");
+        # a range is read first and cut out so its bounds are not read again as single figures.
+        rest = t2
+        for span, single in (
+                (rf"{_NUM}人以上{_NUM}人以下(?:的)?(?:{words})", rf"{_NUM}人(以上|以下)?(?:的)?(?:{words})"),
+                (rf"(?:{words})(?:群众|人员|居民)?{_NUM}人以上{_NUM}人以下",
+                 rf"(?:{words})(?:群众|人员|居民)?{_NUM}人(以上|以下)")):
+            for m in re.finditer(span, rest):
+                alt.triggers.append(Term(dim, lo=_num(m, 1), hi=_num(m, 3)))
+            rest = re.sub(span, "", rest)
+            for m in re.finditer(single, rest):
+                v = _num(m, 1)
+                if m.group(3) == "以下":
+                    alt.restrictions.append(Term(dim, hi=v))
+                else:
+                    alt.triggers.append(Term(dim, lo=v))
     return alt
 
 
