@@ -4,6 +4,16 @@ Written in the openCypher subset that both ArcadeDB (Bolt) and Neo4j 5 run.
 """
 from __future__ import annotations
 
+# One expert per roster row with its field and source: the rows every expert query returns.
+_EXPERT_ROWS = (
+    "MATCH (d:Document {doc_id: r.doc_id}) "
+    "RETURN e.key AS key, e.name AS name, e.title AS title, e.organisation AS organisation, "
+    "e.fields AS fields, e.research AS research, e.availability AS availability, "
+    "e.region AS region, e.status AS status, e.remark AS remark, e.phones AS phones, "
+    "f.key AS field, r.doc_id AS doc_id, d.title AS doc_title, r.section AS section, "
+    "r.quote AS quote ORDER BY e.key, r.doc_id"
+)
+
 QUERIES: dict[str, str] = {
     # All documents, for listings and the CLI summary. Stubs (documents only referred to,
     # not ingested) have no doc_id and are left out.
@@ -172,21 +182,11 @@ QUERIES: dict[str, str] = {
     ),
     "experts_in_fields": (
         "MATCH (e:Expert)-[r:EXPERT_IN]->(f:Field) WHERE f.key IN $fields "
-        "MATCH (d:Document {doc_id: r.doc_id}) "
-        "RETURN e.key AS key, e.name AS name, e.title AS title, e.organisation AS organisation, "
-        "e.fields AS fields, e.research AS research, e.availability AS availability, "
-        "e.region AS region, e.status AS status, e.remark AS remark, e.phones AS phones, "
-        "f.key AS field, r.doc_id AS doc_id, d.title AS doc_title, r.section AS section, "
-        "r.quote AS quote ORDER BY e.key, r.doc_id"
+        + _EXPERT_ROWS
     ),
     "experts_by_name": (
         "MATCH (e:Expert)-[r:EXPERT_IN]->(f:Field) WHERE e.name IN $names "
-        "MATCH (d:Document {doc_id: r.doc_id}) "
-        "RETURN e.key AS key, e.name AS name, e.title AS title, e.organisation AS organisation, "
-        "e.fields AS fields, e.research AS research, e.availability AS availability, "
-        "e.region AS region, e.status AS status, e.remark AS remark, e.phones AS phones, "
-        "f.key AS field, r.doc_id AS doc_id, d.title AS doc_title, r.section AS section, "
-        "r.quote AS quote ORDER BY e.key, r.doc_id"
+        + _EXPERT_ROWS
     ),
     # Expert groups (Role kind 专家组) defined by the plans covering incident types.
     "expert_groups_for_incidents": (
