@@ -8,6 +8,7 @@ uses its own doc ids and names and compares counts before and after, never absol
 """
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from typing import Any
@@ -475,6 +476,14 @@ EXPERT_COLUMNS = {
 QueryTests.COLUMNS.update(EXPERT_COLUMNS)
 
 
+def _rows_with_columns(store: GraphStore, name: str, **params) -> list[dict]:
+    """Rows of a named query, asserting there are some and each has the query's columns."""
+    rows = store.query(name, **params)
+    assert rows, name
+    assert all(set(r) == QueryTests.COLUMNS[name] for r in rows), name
+    return rows
+
+
 def _expert_batches(names: dict[str, str]) -> list[GraphBatch]:
     roster, plan, reg = names["roster"], names["plan"], names["reg"]
     f, hz, inc, code = names["field"], names["hazard"], names["incident"], names["code"]
@@ -531,11 +540,7 @@ def _test_expert_queries(self, store: GraphStore) -> None:
     for b in _expert_batches(names):
         store.write_document(b)
     try:
-        def check(name: str, **params) -> list[dict]:
-            rows = store.query(name, **params)
-            assert rows, name
-            assert all(set(r) == EXPERT_COLUMNS[name] for r in rows), name
-            return rows
+        check = functools.partial(_rows_with_columns, store)
 
         vocab = {(r["label"], r["key"]) for r in check("expert_vocabulary")}
         assert {("Field", names["field"]), ("Hazard", names["hazard"]),
@@ -673,11 +678,7 @@ def _test_duty_resource_article_queries(self, store: GraphStore) -> None:
     for b in _duty_batches(n):
         store.write_document(b)
     try:
-        def check(name: str, **params) -> list[dict]:
-            rows = store.query(name, **params)
-            assert rows, name
-            assert all(set(r) == DUTY_COLUMNS[name] for r in rows), name
-            return rows
+        check = functools.partial(_rows_with_columns, store)
 
         [d] = check("duties_of_orgs", orgs=[n["org"]])
         assert (d["text"], d["about"], d["doc_id"], d["section"], d["doc_kind"]) == (
@@ -722,11 +723,7 @@ def _test_browse_queries(self, store: GraphStore) -> None:
                                     title="《甲专项应急预案》"))
     store.write_document(plan_batch(d2, leads=org, incident=inc, title="《乙专项应急预案》"))
     try:
-        def check(name: str, **params) -> list[dict]:
-            rows = store.query(name, **params)
-            assert rows, name
-            assert all(set(r) == BROWSE_COLUMNS[name] for r in rows), name
-            return rows
+        check = functools.partial(_rows_with_columns, store)
 
         listed = {r["doc_id"]: r for r in check("document_list", kind="plan", doc_id=None)}
         assert {d1, d2} <= set(listed)
