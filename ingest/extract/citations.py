@@ -12,9 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-_DIGITS = "零一二三四五六七八九"
-_CN_VALUE = {c: i for i, c in enumerate(_DIGITS)} | {"〇": 0, "两": 2}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+from kg.numerals import cn_to_int, int_to_cn  # noqa: F401  (re-exported for the extractors)
 
 # A trailing note that dates a version, not part of the title: （2021年修正）, (2014年修订版).
 _VERSION_NOTE = re.compile(
@@ -41,40 +39,6 @@ class Citation:
 
     def keys(self) -> list[str]:
         return [article_key(self.title, a) for a in self.articles]
-
-
-def cn_to_int(text: str) -> int | None:
-    """Chinese or Arabic numeral → int ("一百零二" → 102, "十五" → 15); None if not a number."""
-    text = unicodedata.normalize("NFKC", text)
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_VALUE:
-            current = _CN_VALUE[ch]
-        elif ch in _CN_UNIT:
-            total += (current or 1) * _CN_UNIT[ch]
-            current = 0
-        else:
-            return None
-    return total + current
-
-
-def int_to_cn(n: int) -> str:
-    """102 → "一百零二", 15 → "十五", the way Chinese law numbers its articles."""
-    if n == 0:
-        return "零"
-    out, zero = "", False
-    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        d, n = divmod(n, unit)
-        if d:
-            if zero:
-                out += "零"
-            out += ("" if (unit == 10 and d == 1 and not out) else _DIGITS[d]) + name
-            zero = False
-        elif out:
-            zero = True
-    return out
 
 
 def normalize_article(article: str) -> str:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from ingest.document import Block
 from ingest.extract import Extraction, ParsedDocument
-from ingest.extract.citations import cn_to_int
 from ingest.extract.incidents import find_incidents
 from ingest.extract.plan import title_incident
 from ingest.structure import Section, strip_number
+from kg.numerals import cn_number
 from ingest.taxonomy import Taxonomy
 from kg.model import Node, NodeRef, Provenance, Relationship
 
@@ -75,14 +75,6 @@ def severity_level(label: str) -> str | None:
     return SEVERITIES[_ROMAN[m.group(1)] - 1] if m else None
 
 
-def _cn_number(text: str) -> float | None:
-    """Arabic (possibly decimal) or Chinese numeral; the integer rules are citations.cn_to_int."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    n = cn_to_int(text)
-    return None if n is None else float(n)
-
-
 @dataclass
 class Quantity:
     value: float  # people, or 万元 for money
@@ -116,7 +108,7 @@ def quantities(text: str) -> list[Quantity]:
         spans.append((m.start(), [Quantity(_tidy(a), unit, "min"), Quantity(_tidy(b), unit, "max")]))
     text = _SPAN.sub(lambda m: "\uE000" * len(m.group(0)), text)
     for m in _QTY.finditer(text):
-        value = _cn_number(m.group("num"))
+        value = cn_number(m.group("num"))
         if value is None:
             continue
         value, unit = _value(str(value), m.group("mag"), m.group("unit"))

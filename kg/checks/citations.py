@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from kg.checks.engine import CheckContext, Rule
 from kg.checks.model import Finding
 from kg.checks.text import book, norm, sentences
+from kg.numerals import cn_to_int
 
 _CITED = re.compile(r"《([^《》]{2,60})》\s*(?:[（(]([^（）()]{0,60})[）)])?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CHECKED_KINDS = ("plan", "duty_list")
 _REPEALS = re.compile(r"同时废止|予以废止|停止执行|不再执行|即行废止")  # naming what it replaces
-_NUMERALS = "零一二三四五六七八九"
 
 
 def title_key(title: str) -> str:
@@ -30,19 +30,7 @@ def title_key(title: str) -> str:
 def cn_number(label: str) -> int | None:
     """第三十二条 → 32 (up to 999)."""
     m = re.fullmatch(r"第([零一二三四五六七八九十百]+)条", norm(label))
-    if not m:
-        return None
-    total, cur = 0, 0
-    for ch in m.group(1):
-        if ch == "百":
-            total += (cur or 1) * 100
-            cur = 0
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        else:
-            cur = _NUMERALS.index(ch)
-    return total + cur
+    return cn_to_int(m.group(1)) if m else None
 
 
 def _superseded(ctx: CheckContext) -> dict[str, list[dict]]:

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from kg.numerals import cn_number
 from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers.clauses import core, longest_common, title_core
@@ -120,8 +121,6 @@ def source(plan: dict[str, Any], sections: list[str]) -> str:
 
 # ------------------------------------------------------------------ figures in a question
 
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-       "八": 8, "九": 9}
 _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
 _UNIT = {"人": "人", "名": "人", "个人": "人", "例": "人", "位": "人", "个": "人", "户": "户",
          "%": "%", "％": "%", "小时": "小时", "个小时": "小时", "个多小时": "小时", "多小时": "小时",
@@ -131,21 +130,6 @@ _QTY = re.compile(
     rf"(?P<pre>超过|不少于|不低于|不足|少于|低于|达到|多于)?(?P<num>{_NUM})(?P<mag>万|亿)?"
     r"(?P<more>多)?(?P<unit>个多小时|个小时|多小时|小时|个人|万元|厘米|公分|[人名例位个户%％天日米元家])"
     r"(?P<bound>及以上|以上|及以下|以下|以内|左右)?")
-
-
-def cn_number(text: str) -> float | None:
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN:
-            current = _CN[ch]
-        elif ch in "十百千":
-            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)
 
 
 @dataclass

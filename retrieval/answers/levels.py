@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kg.numerals import cn_number
 from kg.store import GraphStore
 from retrieval.answers import Query
-from retrieval.answers.applicable import (clause_match, cn_number, cite, items, plan_rows,
-                                          source, within)
+from retrieval.answers.applicable import clause_match, cite, items, plan_rows, source, within
 from retrieval.contract import Answer, Fact
 
 _RN = r"(?:IV|III|II|I|[一二三四1-4])"
