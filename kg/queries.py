@@ -124,7 +124,8 @@ QUERIES: dict[str, str] = {
         "MATCH (a)-[f:MANAGES|FOR|DEFINES]-(r:Resource) "
         "MATCH (d:Document {doc_id: f.doc_id}) "
         "RETURN r.key AS resource, r.kind AS kind, r.location AS location, "
-        "r.capacity AS capacity, r.quantity AS quantity, type(f) AS relation, a.key AS other, "
+        "r.capacity AS capacity, r.quantity AS quantity, r.speciality AS speciality, "
+        "type(f) AS relation, a.key AS other, "
         "f.doc_id AS doc_id, d.title AS title, d.level AS level, f.section AS section, "
         "f.quote AS quote ORDER BY f.doc_id, f.section"
     ),
