@@ -15,6 +15,7 @@ EXTRACTORS: dict[str, list[str]] = {
     "plan": [
         "ingest.extract.plan:PlanExtractor",
         "ingest.extract.plan_roles:PlanRolesExtractor",
+        "ingest.extract.plan_resources:PlanResourcesExtractor",
         "ingest.extract.plan_levels:PlanLevelsExtractor",
         "ingest.extract.plan_refs:PlanRefsExtractor",
     ],

@@ -15,6 +15,7 @@ from typing import Any
 from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers import clauses as cl
+from retrieval.answers import resource_pick as rp
 from retrieval.contract import Answer, Citation, Entity, Fact
 
 _NOUNS = (r"物资|装备|器材|储备|队伍|救援队|抢险队|抢修队|消防队|消防站|救援站|救援力量|避难场所|安置点|"
@@ -35,6 +36,10 @@ _CAPTION = re.compile(r"^表\s*[0-9０-９一二三四五六七八九十]+")
 _ASK_WORDS = ("在哪里哪儿多少几台几辆几个几支几套几人有没有可以调能调调用去哪找谁找哪哪个站哪家哪支放在"
               "能装容纳能安置有哪些有什么应急物资储备需要要用现场组织")
 _MIN_WORDS = 2
+# Resources a regulation of its own may govern (避难场所管理规定, 物资储备管理办法).
+_SUBJECTS = r"避难场所|安置点|储备库|储备点"
+_ASKS_CAPACITY = re.compile(r"能装|容纳|能住|能安置|安置多少|多少人|几个人|几人|床位")
+_STATES_CAPACITY = re.compile(r"容纳|可安置|床位|可供[^，。；]{0,6}人|[0-9０-９.]+万?人")
 
 
 def _stop() -> set[str]:
@@ -59,46 +64,110 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     q = ctx.q - _stop()
     if len(q) < _MIN_WORDS:
         return None
+    known = [f for f in store.query("resources") if f.get("quote")]
+    kind = rp.asked_kind(query.text)
+    picks = rp.group(known) if kind else []
     rows = store.query("plan_sections_under_headings", words=["保障"])
+    dedicated = _dedicated(store, query.text) if not (ctx.places or ctx.named) else []
+    lines = _lines(rows) + _lines(dedicated)
+    if kind == "医院":
+        chosen = rp.hospitals(picks, query.text, q)
+        if chosen:
+            return _hospital_answer(query, chosen, lines, q)
+    used = _best_lines(query, ctx, q, lines, known, {r["doc_id"] for r in dedicated})
+    incidents = set(ctx.related) if ctx.linked and not ctx.guessed else set()
+    extra = [p for p in (rp.teams(picks, query.text, incidents) if kind == "队伍" else [])
+             if not any(p.doc_id == r["doc_id"] and p.quote in line for r, line in used)]
+    if not used and not extra:
+        return None
+    parts = [f"据《{r['title']}》{r['path']}：{_flat(line)}" for r, line in used]
+    if extra:
+        parts.append(("可调用的队伍还有：" if used else "可调用的队伍：") + "；".join(
+            f"{rp.describe(p)}（《{p.title}》{p.section}）" for p in extra))
+    text = "；".join(parts) + "。"
+    citations = [Citation(doc_id=r["doc_id"], title=r["title"] or r["doc_id"], section=r["path"],
+                          quote=line) for r, line in used]
+    citations += [Citation(doc_id=p.doc_id, title=p.title, section=p.section, quote=p.quote)
+                  for p in extra]
+    resources, facts = _resources(known, used + [({"doc_id": p.doc_id}, p.quote) for p in extra])
+    entities = [e for e in query.entities]
+    if not entities and ctx.linked and not ctx.guessed:
+        entities = [Entity(type="IncidentType", name=ctx.linked[0])]
+    return Answer(question=query.question, intent="resource", entities=entities, answer=text,
+                  facts=facts, citations=citations, resources=resources)
+
+
+def _dedicated(store: GraphStore, question: str) -> list[dict[str, Any]]:
+    """Articles of the regulations whose title names the resource asked about (a shelter
+    question and the shelter provisions): the document given over to the subject."""
+    out: list[dict[str, Any]] = []
+    for noun in dict.fromkeys(m.group(0) for m in re.finditer(_SUBJECTS, question)):
+        for a in store.query("articles_of_regulations_titled", word=noun):
+            out.append({"doc_id": a["doc_id"], "title": a["title"], "path": a["section"] or "",
+                        "heading": a["label"] or "", "text": a["text"] or ""})
+    return out
+
+
+def _best_lines(query: Query, ctx: cl.Context, q: set[str],
+                lines: list[tuple[dict[str, Any], str]], known: list[dict[str, Any]],
+                dedicated: set[str]) -> list[tuple[dict[str, Any], str]]:
+    """The line sharing most of the question's words (and a close second from elsewhere)."""
     preferred = set(ctx.places) | set(ctx.named) | set(ctx.own) | set(
-        cl.org_plans(query, list(ctx.plans.values())))
+        cl.org_plans(query, list(ctx.plans.values()))) | dedicated
 
     def score(item: tuple[dict[str, Any], str]) -> float:
         r, line = item
         words = len(q & cl.grams(line))
         return words + (1.5 if words and r["doc_id"] in preferred else 0.0)
 
-    lines = _lines(rows)
     if _HOW_MANY.search(query.text):  # a figure is asked: only lines stating one answer
         lines = [x for x in lines if _FIGURE.search(x[1])]
-    known = [f for f in store.query("resources") if f.get("quote")]
+    if _ASKS_CAPACITY.search(query.text):  # how many it holds: lines stating that, if any fit
+        lines = [x for x in lines if _STATES_CAPACITY.search(x[1])
+                 and len(q & cl.grams(x[1])) >= _MIN_WORDS] or lines
     ranked = sorted(lines, key=lambda x: (-score(x), x[0]["doc_id"], x[0]["path"]))
     if not ranked or len(q & cl.grams(ranked[0][1])) < _MIN_WORDS:
-        return None
+        return []
     incident_words = set().union(*(ctx.named_grams(i) for i in ctx.linked)) if ctx.linked else set()
     if not (q - incident_words) & cl.grams(ranked[0][1]):
-        return None  # the line shares only the incident's name, nothing of what is asked for
+        return []  # the line shares only the incident's name, nothing of what is asked for
     top_row, top_line = ranked[0]
     if top_row["doc_id"] not in preferred and not any(
             f["doc_id"] == top_row["doc_id"] and f["quote"] in top_line for f in known) \
             and cl.longest_common(query.text, top_line) < 5:
-        return None  # not the situation's plan, no resource the graph knows, none named as asked
-    best_row, best_line = ranked[0]
-    used = [(best_row, best_line)]
+        return []  # not the situation's plan, no resource the graph knows, none named as asked
+    used = [(top_row, top_line)]
     for r, line in ranked[1:3]:  # a close second from another section (two stores, two teams)
         if score((r, line)) >= score(ranked[0]) - 1 and len(q & cl.grams(line)) >= _MIN_WORDS \
-                and (r["doc_id"], r["path"]) != (best_row["doc_id"], best_row["path"]):
+                and (r["doc_id"], r["path"]) != (top_row["doc_id"], top_row["path"]):
             used.append((r, line))
             break
-    text = "；".join(f"据《{r['title']}》{r['path']}：{_flat(line)}" for r, line in used) + "。"
-    citations = [Citation(doc_id=r["doc_id"], title=r["title"] or r["doc_id"], section=r["path"],
-                          quote=line) for r, line in used]
-    resources, facts = _resources(known, used)
-    entities = [e for e in query.entities]
-    if not entities and ctx.linked and not ctx.guessed:
-        entities = [Entity(type="IncidentType", name=ctx.linked[0])]
-    return Answer(question=query.question, intent="resource", entities=entities, answer=text,
-                  facts=facts, citations=citations, resources=resources)
+    return used
+
+
+def _hospital_answer(query: Query, chosen: list[rp.Pick], lines: list[tuple[dict[str, Any], str]],
+                     q: set[str]) -> Answer:
+    """The hospitals (their table rows first), then the plan sentences designating them."""
+    names = {p.name: [p.name[i:] for i in range(len(p.name) - 3)] for p in chosen}
+    needs = {rp.need(p, query.text) for p in chosen}
+    support = [(r, line) for r, line in lines if any(n in line for n in needs)
+               and any(s in line for forms in names.values() for s in forms)
+               and not any(p.quote in line for p in chosen)]  # names it for the same need
+    support.sort(key=lambda x: (-len(q & cl.grams(x[1])), x[0]["doc_id"], x[0]["path"]))
+    support = support[:2]
+    text = "；".join([f"据《{p.title}》{p.section}：{rp.describe(p)}" for p in chosen]
+                    + [f"据《{r['title']}》{r['path']}：{_flat(line)}" for r, line in support]) + "。"
+    citations = [Citation(doc_id=p.doc_id, title=p.title, section=p.section, quote=p.quote)
+                 for p in chosen]
+    citations += [Citation(doc_id=r["doc_id"], title=r["title"] or r["doc_id"], section=r["path"],
+                           quote=line) for r, line in support]
+    resources = [{"name": p.name, "kind": p.kind, "location": p.props.get("location"),
+                  "capacity": p.props.get("capacity"), "quantity": p.props.get("quantity"),
+                  "speciality": p.props.get("speciality"), "managed_by": p.managed_by,
+                  "for": p.serves, "doc_id": p.doc_id, "section": p.section, "quote": p.quote}
+                 for p in chosen]
+    return Answer(question=query.question, intent="resource", entities=list(query.entities),
+                  answer=text, facts=[], citations=citations, resources=resources)
 
 
 def _flat(line: str) -> str:
