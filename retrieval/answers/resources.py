@@ -6,6 +6,12 @@ most of the question's own words answers, quoted verbatim. A line of the plan of
 question names, or of the incident's own plan, is preferred. The Resource nodes that line
 states (name, kind, location, capacity, the unit that manages it) come with the answer. When
 no line shares enough words the graph has no answer and the passages answer instead.
+
+A regulation whose title names the resource asked about (避难场所管理规定 for a shelter) is the
+document given over to it: its articles are candidates too, and preferred. A question asking
+which hospital is answered by the Resource whose speciality states the need (the table row),
+with the plan sentences designating it for that need; one asking which teams can be called
+gets, after the best line, the teams every plan assigns to the incident (`resource_pick`).
 """
 from __future__ import annotations
 
