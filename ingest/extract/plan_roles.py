@@ -58,7 +58,7 @@ def _n(text: str) -> str:
 class Para:
     """A logical paragraph: blocks re-joined where a line was broken inside a sentence."""
     text: str  # joined without the line breaks, for parsing and for stored text
-    quote: str  # verbatim from the section text (line breaks kept)
+    quote: str  # verbatim from the section text (line breaks and the item number kept)
     blocks: list[Block]
 
 
@@ -470,8 +470,7 @@ def parse_duty_line(para: Para, resolve: OrgResolver, in_duty_section: bool,
     orgs = duty_orgs(m.group("head"), resolve, lenient=in_duty_section, known=known)
     if not orgs:
         return None
-    quote = para.quote if len(para.blocks) > 1 else strip_number(para.quote)
-    return DutyFact(orgs=orgs, text=body, quote=quote, head=m.group("head"))
+    return DutyFact(orgs=orgs, text=body, quote=para.quote, head=m.group("head"))
 
 
 _ORG_COL = re.compile(r"^(?:成员|责任|主要|相关)?(?:单位|部门|科室|机构)(?:[/、／](?:单位|科室|部门|机构))?"
@@ -762,20 +761,19 @@ class PlanRolesExtractor:
                 facts = role_facts(para.text, resolve, taxonomy, self_org, government)
                 groups = parse_work_groups(para.text, resolve)
                 for f in facts + groups:
-                    f.quote = para.quote if len(para.blocks) > 1 else strip_number(para.quote)
+                    f.quote = para.quote
                     add_role(f, section)
                 if "专家" in (section.heading + para.text[:40]) or "专家组" in para.text:
                     eg = parse_expert_group(para.text, resolve)
                     if eg and (eg.holders or eg.fields):
-                        eg.quote = para.quote if len(para.blocks) > 1 else strip_number(para.quote)
+                        eg.quote = para.quote
                         add_role(eg, section)
                 if not groups and not facts:
                     d = parse_duty_line(para, resolve, in_duty, known)
                     owner = owner_of(section) if in_duty and section.path not in owners else None
                     if d is None and owner and match_number(para.text):
-                        quote = para.quote if len(para.blocks) > 1 else strip_number(para.quote)
-                        d = DutyFact(orgs=[owner], text=strip_number(para.text), quote=quote,
-                                     head=owner)
+                        d = DutyFact(orgs=[owner], text=strip_number(para.text),
+                                     quote=para.quote, head=owner)
                     if d:
                         add_duty(d, section)
                 if resources_here:

@@ -186,6 +186,26 @@ def test_resources_and_expert_group(taxonomy):
     assert held == {"县地质灾害应急指挥部办公室"}  # "县指挥部" read through the plan's abbreviation
 
 
+def test_quotes_keep_the_item_number_the_source_line_starts_with(taxonomy):
+    """A quote is the source line as written ("3．县急救站：……"); the stored duty text and the
+    role holders drop the number."""
+    out, _ = _extract([
+        "三、组织体系",
+        "（二）成员单位职责",
+        "3．县急救站：接到群体伤病员呼救后立即调派救护车，并向县卫健局报告伤员人数。",
+        "（4）县融媒体中心：负责滚动播发避险提示。",
+        "2.总指挥：分管副县长。",
+    ], taxonomy, TITLE)
+    duties = {n.props["org"]: n for n in out.nodes if n.label == "Responsibility"}
+    assert duties["县急救站"].props["text"].startswith("接到群体伤病员呼救后")
+    quotes = {r.start.key: r.provenance.quote for r in out.relationships if r.type == "HAS_DUTY"}
+    assert quotes["县急救站"] == "3．县急救站：接到群体伤病员呼救后立即调派救护车，并向县卫健局报告伤员人数。"
+    assert quotes["县融媒体中心"] == "（4）县融媒体中心：负责滚动播发避险提示。"
+    role_quotes = {r.provenance.quote for r in out.relationships if r.type == "DEFINES"}
+    assert role_quotes == {"2.总指挥：分管副县长。"}
+    assert _roles(out)["总指挥"][0] == ["分管副县长"]
+
+
 def test_logical_paragraphs_do_not_swallow_the_next_label():
     paras = logical_paragraphs([Block(text="副总指挥：县应急局局长、县公安局分管副局长"),
                                 Block(text="成员单位：县应急局、县公安局。")])
