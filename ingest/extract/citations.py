@@ -27,6 +27,10 @@ _NOTE_AFTER = re.compile(r"^[\s　]*([（(][^（）()]{2,16}[)）])")
 _ARTICLE_RUN = re.compile(
     r"(?:[\s　]*(?:第[零〇一二两三四五六七八九十百千\d]+(?:条|款|项)|第?[（(][零〇一二三四五六七八九十\d]+[)）](?:项|款)?"
     r"|[、，,和及至到\-—~～]))*")
+# An article named in a bracket after the title: "《…应对法》（其中第二十二条规定，……）".
+_ARTICLE_IN_NOTE = re.compile(
+    r"^[\s　]*[（(](?:其中|特别是|尤其是)?[\s　]*((?:第[零〇一二两三四五六七八九十百千\d]+条[、和及]?)+)"
+    r"(?:规定|明确|要求)")
 _MAX_RANGE = 30  # "第一条至第一百条" is a scope, not a list of articles to link one by one
 
 
@@ -111,6 +115,9 @@ def parse_citations(text: str) -> list[Citation]:
         lead = _ARTICLE_RUN.match(tail, offset)
         span = lead.group(0).rstrip("、，,和及至到-—~～ 　") if lead else ""
         cited_end = m.end() + offset + len(span)
+        in_note = _ARTICLE_IN_NOTE.match(tail) if not span and not offset else None
+        if in_note:
+            span, cited_end = in_note.group(1), m.end() + in_note.end()
         out.append(Citation(title=title, version_note=note, articles=_articles(span),
                             text=text[m.start():cited_end]))
     return out

@@ -16,7 +16,7 @@ from pathlib import Path
 from ingest.document import Block
 from ingest.extract import Extraction, ParsedDocument
 from ingest.extract.citations import (article_key, cn_to_int, int_to_cn, normalize_title,
-                                      split_version)
+                                      parse_citations, split_version)
 from ingest.structure import Section, sentences
 from ingest.taxonomy import Taxonomy
 from kg.model import Node, NodeRef, Provenance, Relationship
@@ -331,9 +331,40 @@ class RegulationExtractor:
                 type="HAS_ARTICLE", start=doc_ref, end=NodeRef(label="Article", key=key),
                 provenance=Provenance(doc_id=doc.meta.doc_id, section_id=doc.section_key(section),
                                       section=section.path, quote=quote)))
+            out.relationships += _citations(doc, article, reg_title, doc_ref, section_of)
         if not articles:
             out.warnings.append(f"《{reg_title}》中没有找到“第X条”条文")
         return out
+
+
+def _citations(doc: ParsedDocument, article: ArticleText, own_title: str, doc_ref: NodeRef,
+               section_of: dict[int, Section]) -> list[Relationship]:
+    """What an article cites ("根据《…应对法》第五十七条……，制定本办法"): a normative document's
+    legal basis, answered and checked like a plan's."""
+    out: list[Relationship] = []
+    seen: set[tuple[str, str]] = set()
+    for block in article.blocks:
+        section = section_of.get(id(block))
+        if section is None:
+            continue
+        for sent in sentences(block.text):
+            for cit in parse_citations(sent):
+                if cit.title == own_title or cit.title.endswith("预案"):
+                    continue
+                prov = Provenance(doc_id=doc.meta.doc_id, section_id=doc.section_key(section),
+                                  section=section.path, quote=sent)
+                targets = [(f"title:{cit.title}", "Document", None),
+                           *((k, "Article", a) for a, k in zip(cit.articles, cit.keys()))]
+                for key, label, art in targets:
+                    if (key, sent) in seen:
+                        continue
+                    seen.add((key, sent))
+                    props = {"title": cit.title, "article": art, "version_note": cit.version_note,
+                             "cited": cit.text}
+                    out.append(Relationship(type="CITES", start=doc_ref,
+                                            end=NodeRef(label=label, key=key), provenance=prov,
+                                            props={k: v for k, v in props.items() if v}))
+    return out
 
 
 def _section_index(sections: list[Section]) -> dict[int, Section]:

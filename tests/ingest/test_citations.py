@@ -52,3 +52,14 @@ def test_titles_of_real_law_texts_split_from_their_version():
     assert "中华人民共和国安全生产法" in titles
     for t in titles:
         assert split_version(f"《{t}（2021年修正）》") == (t, "2021年修正")
+
+
+def test_an_article_named_in_the_bracket_after_the_title():
+    """"《…》（其中第十七条规定，……）": the article belongs to the title before the bracket."""
+    a, b = parse_citations("依据《中华人民共和国防洪法》（其中第四十三条规定，防汛抗洪实行行政首长负责制）、"
+                           "《气象灾害防御条例》第二十九条")
+    assert (a.title, a.articles) == ("中华人民共和国防洪法", ["第四十三条"])
+    assert (b.title, b.articles) == ("气象灾害防御条例", ["第二十九条"])
+    # a bracket that only dates the version, or says nothing about an article, cites none
+    (c,) = parse_citations("《某市防汛条例》（试行）的规定")
+    assert c.articles == []

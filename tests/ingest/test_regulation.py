@@ -320,3 +320,24 @@ def test_catalogue_found_in_an_ingested_directory(tmp_path: Path) -> None:
     named.write_bytes((LOCAL / "catalogue.csv").read_bytes())
     catalogues, others = split_catalogues([named, LOCAL / "shelter_provisions.txt"])
     assert catalogues == [named] and others == [LOCAL / "shelter_provisions.txt"]
+
+
+def test_an_article_citing_another_law_is_a_citation(tmp_path: Path) -> None:
+    """A normative document's basis ("根据《…》第X条……，制定本办法") is cited like a plan's."""
+    path = _write(tmp_path, "heat.txt", "某县高温天气劳动保护办法\n"
+                  "第一条　为了保障高温天气下劳动者的身体健康，根据《中华人民共和国劳动法》第五十四条和"
+                  "《某省高温天气劳动保护办法》的规定，结合本县实际，制定本办法。\n"
+                  "第二条　用人单位应当在高温天气来临前采取防暑降温措施。\n")
+    out = _extract(path)
+    cites = {(r.end.label, r.end.key): r for r in out.relationships if r.type == "CITES"}
+    art = cites[("Article", "中华人民共和国劳动法#第五十四条")]
+    assert art.props["article"] == "第五十四条"
+    assert art.provenance.section == "第一条" and "制定本办法" in art.provenance.quote
+    assert ("Document", "title:某省高温天气劳动保护办法") in cites
+    assert len(cites) == 3  # the law's title, its article and the provincial 办法
+
+
+def test_real_laws_cite_the_laws_they_rest_on() -> None:
+    out = _extract(LAWS / "law_emergency_response_2024.txt")
+    titles = {r.props["title"] for r in out.relationships if r.type == "CITES"}
+    assert titles and "中华人民共和国突发事件应对法" not in titles
