@@ -65,9 +65,8 @@ def _passage_text(row: dict) -> str:
 
 
 _SENT = re.compile(r"(?<=[。！？!?\n])")
-# Numbering a sentence may start with: 第十二条, （三）, (2), ①, 2.3.1, 1., 一、 — the quote is
-# the text after it (still verbatim), so it matches the same sentence quoted elsewhere
-# without its number.
+# Numbering a sentence may start with: 第十二条, （三）, (2), ①, 2.3.1, 1., 一、 — scoring looks
+# at the text after it; the quote keeps it, as the line stands in the source.
 _LEAD = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条[\s　]*"
                    r"|[（(][一二三四五六七八九十\d]{1,3}[)）][\s　]*"
                    r"|[①-⑳][\s　]*"
@@ -149,7 +148,7 @@ def _best_sentence(body: str, q: set[str], want: list[re.Pattern[str]]) -> tuple
     if (not numbered and end < len(raw) and scores[end] >= max(1.0, 0.3 * scores[best])
             and len(raw[best]) + len(raw[end]) <= _MAX_PAIR and not raw[best].rstrip().endswith(_LIST_INTRO)):
         end += 1
-    quote = strip_number("".join(raw[best:end]))
+    quote = "".join(raw[best:end]).strip()
     return quote, scores[best], [p.strip() for p in raw], end
 
 
@@ -164,8 +163,8 @@ def _with_items(quote: str, items: list[str]) -> str:
 
 
 def best_quote(body: str, question: str) -> str:
-    """The sentence of `body` that best answers the question (verbatim, without its leading
-    number); a sentence introducing a list keeps the items that follow it."""
+    """The sentence of `body` that best answers the question (verbatim, with its number); a
+    sentence introducing a list keeps the items that follow it."""
     quote, _, raw, end = _best_sentence(body, question_bigrams(question), answer_types(question))
     if quote.endswith(_LIST_INTRO):
         quote = _with_items(quote, raw[end:])

@@ -106,3 +106,10 @@ def test_how_often_asks_for_a_frequency_not_a_deadline():
     assert holds_kind("镇防汛指挥部成员会议每季度召开1次。", want)
     assert not holds_kind("接报后2小时内召开紧急会议。", want)
     assert holds_kind("接报后2小时内召开紧急会议。", answer_types("接报后多久要开会？"))
+
+
+def test_the_quote_keeps_the_number_its_line_starts_with():
+    """A quote is the source line as written: "第十一条　……" is how a reader finds it again."""
+    body = "第十一条　区园林所负责街心花园类避难点的日常养护，保持应急通道畅通。"
+    quote = best_quote(body, "街心花园的避难点平时谁养护？")
+    assert quote == body
