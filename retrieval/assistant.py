@@ -14,6 +14,7 @@ from kg.store import GraphStore
 from retrieval.contract import Answer, Citation
 from retrieval.answers import Query
 from retrieval.answers.experts import mask_phones_in_text
+from retrieval.answers.named_docs import complete as with_named_documents
 from retrieval.answers.registry import routes
 from retrieval.linker import Gazetteer, SemanticLinker
 from retrieval.normalize import learn_shorthand, normalize_question
@@ -141,13 +142,14 @@ class Assistant:
         entities = self._gazetteer.link(q)
         query = Query(question=question, text=q, intent=intent, entities=entities,
                       gazetteer=self._gazetteer, show_phones=show_phones)
+        ans = None
         for route_intent, _, _, module in routes():
             if route_intent == intent:
                 ans = module.answer(self._store, query)
-                if ans is not None:
-                    return ans
                 break
-        return self._fallback(question, q, intent, entities, show_phones)
+        if ans is None:
+            ans = self._fallback(question, q, intent, entities, show_phones)
+        return with_named_documents(self._store, query, ans)
 
     def _fallback(self, question: str, q: str, intent: str, entities,
                   show_phones: bool = False) -> Answer:
