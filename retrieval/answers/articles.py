@@ -36,6 +36,14 @@ _ABOUT_ARTICLE = bigrams("规定了什么说的是啥讲的是什么内容说了
 # A 法律责任 article (penalties), and a question that asks about one.
 _PENALTY = re.compile(r"罚款|处分|追究刑事责任|吊销|责令停产|没收违法所得|给予警告|治安管理处罚")
 _PENALTY_Q = re.compile(r"罚|处分|法律责任|追究|惩处|处理|后果|制裁|警告")
+# Formal names a question shortens: "镇政府" is the text's "镇人民政府".
+_FORMAL = re.compile(r"人民政府")
+
+
+def _plain(text: str) -> str:
+    return _FORMAL.sub("政府", text or "")
+
+
 _BASIS_RE = re.compile(r"预案.{0,6}(?:依据|根据)(?:了)?(?:哪些|什么)(?:法律|法规|文件|规定)")
 
 
@@ -158,7 +166,7 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
     inc = query.first("IncidentType")
     core = re.sub(r"(?:突发)?(?:事故|事件|灾害)$", "", inc.name) if inc else ""
     # Rare shared bigrams count more than common ones (idf over the candidates).
-    bg = [bigrams(c["quote"]) for c in cands]
+    bg = [bigrams(_plain(c["quote"])) for c in cands]
     df: dict[str, int] = {}
     for b in bg:
         for x in b & qb:
@@ -171,7 +179,7 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
         if not hit:
             continue
         score = sum(idf[x] for x in hit) / (len(b) ** 0.15)
-        score += 0.1 * sum(idf.get(x, 0) for x in qb & bigrams(c["whole"]))
+        score += 0.1 * sum(idf.get(x, 0) for x in qb & bigrams(_plain(c["whole"])))
         if core and c["kind"] == "citation" and core in (c["title"] or ""):
             score *= 1.5  # the incident's own plan citing its law
         if c.get("table_row"):
