@@ -89,12 +89,21 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；])", text or "") if s.strip()]
 
 
+# The body whose office is asked about: "区安委会办公室", "防汛办", "燃气指挥部办公室".
+_ASKED_BODY = re.compile(r"([\u4e00-\u9fff]{1,10}?(?:委员会|委会|委|指挥部|领导小组|小组))(?:的)?办(?:公室)?")
+
+
 def _office(q: str, rows: list[dict[str, Any]], named: list[dict[str, Any]]):
     """(sentence, row) saying where the office sits: the named body's own clause first (a
-    分指挥部's office), then the command office's clause."""
+    分指挥部's office), then the command office's clause — never another body's office."""
     daily = "日常工作" in q or "承担" in q
     pool = [r for r in named if r.get("body")] + \
         [r for r in rows if (r.get("role") or "").endswith("办公室主任")] + named
+    asked = _ASKED_BODY.search(q)
+    if asked:
+        body = asked.group(1)
+        pool = [r for r in pool if body in (r.get("quote") or "")
+                or body.removeprefix("区") in (r.get("quote") or "")]
     for r in pool:
         hits = [s.strip() for s in _sentences(r.get("quote") or "") if "设在" in s or
                 (daily and re.search(r"日常工作|具体工作", s))]

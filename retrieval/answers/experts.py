@@ -257,7 +257,10 @@ def person_answer(store: GraphStore, query: Query, names: list[str],
             if not show_phones:
                 s += "（完整号码须经授权查阅）"
         parts.append(s + "。")
-        cites.append(_cite_row(e["rows"], set(), show_phones))
+        # Every roster that lists the person: two registers may hold different numbers.
+        for doc_id in dict.fromkeys(r["doc_id"] for r in e["rows"]):
+            cites.append(_cite_row([r for r in e["rows"] if r["doc_id"] == doc_id], set(),
+                                   show_phones))
         dicts.append(_expert_dict(e, f"问题点名{e['name']}", show_phones))
         for r in e["rows"]:
             facts.append(Fact(subject=e["name"], relation="EXPERT_IN", object=r["field"],

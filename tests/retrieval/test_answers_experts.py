@@ -91,6 +91,13 @@ def test_authorised_callers_get_full_phones(corpus_assistant) -> None:
     assert FULL_MOBILE.search(" ".join(c.quote for c in full.citations))
 
 
+def test_a_named_expert_is_cited_from_every_roster_listing_them(corpus_assistant) -> None:
+    """The export and the bureau's roster are kept apart and may disagree: quote both rows."""
+    ans = corpus_assistant.ask("王启明有没有备用电话？")
+    docs = {c.doc_id for c in ans.citations}
+    assert len(docs) >= 2 and all("王启明" in c.quote for c in ans.citations)
+
+
 @pytest.mark.parametrize("question,article,fact", [
     ("专家接到通知以后最晚多长时间要给答复？", "第十五条", "30分钟"),
     ("专家遴选几年搞一次？", "第七条", "每3年"),

@@ -120,3 +120,14 @@ def test_question_the_graph_cannot_answer(corpus_assistant) -> None:
     ans = corpus_assistant.ask("噪音扰民的情况算哪一级？")
     assert ans.intent in ("grading", "passages")
     assert "属于" not in ans.answer  # nothing graded it: no invented level
+
+
+def test_the_office_asked_about_is_never_answered_with_another_bodys_office() -> None:
+    from retrieval.answers.command import _office
+
+    rows = [{"role": "应急委办公室主任", "body": "", "quote": "县应急委办公室设在县应急管理局，办公室主任由局长兼任。"},
+            {"role": "防汛指挥部办公室主任", "body": "县防汛指挥部",
+             "quote": "县防汛指挥部办公室设在县水利局，承担日常工作。"}]
+    assert _office("县防汛指挥部办公室设在哪？", rows, [])[0].startswith("县防汛指挥部办公室设在县水利局")
+    assert _office("县应急委办公室设在哪？", rows, [])[0].startswith("县应急委办公室设在县应急管理局")
+    assert _office("县减灾委办公室设在哪里？", rows, []) is None  # not in this plan: say nothing
