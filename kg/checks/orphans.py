@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from kg.checks.engine import CheckContext, Rule
 from kg.checks.model import Clause, Finding, TableRow
-from kg.checks.text import plan_rank, sentences
+from kg.checks.text import book, full_sentences, plan_rank, sentences
 
 _CATCH_ALL = re.compile(r"(?:未列明|未明确|未规定)[^。；]{0,12}(?:突发)?事件")
 
@@ -58,10 +58,31 @@ def _catch_all(ctx: CheckContext) -> Clause | None:
     for sec in tops:
         if plan_rank(ctx.facts.doc(sec.doc_id).level) != 0:
             break
-        for _, q in sentences(sec.text):
+        for q in full_sentences(sec.text):  # the whole rule, with who decides when unclear
             if _CATCH_ALL.search(q):
                 return ctx.clause(sec.doc_id, sec.path, q, role="兜底条款")
     return None
+
+
+def _field_list(ctx: CheckContext) -> Clause | None:
+    """The sentence that sets up the expert fields (专家库按照以下专业领域设置：……): the ingested
+    sentence naming the most fields of the field table, at least three and a third of them, a
+    regulation's before a plan's."""
+    names = [f.name for f in ctx.reference.fields if len(f.name) >= 2]
+    if len(names) < 3:
+        return None
+    need = max(3, len(names) // 3)
+    best: tuple[tuple[int, int], str, str, str] | None = None
+    for sec in ctx.facts.sections:
+        kind = ctx.facts.doc(sec.doc_id).kind
+        if kind not in ("regulation", "plan"):
+            continue
+        for _, q in sentences(sec.text):
+            hits = sum(n in q for n in names)
+            key = (hits, kind == "regulation")
+            if hits >= need and (best is None or key > best[0]):
+                best = (key, sec.doc_id, sec.path, q)
+    return ctx.clause(best[1], best[2], best[3], role="专家领域设置") if best else None
 
 
 def hazards_without_experts(ctx: CheckContext) -> Iterator[Finding]:
@@ -74,17 +95,21 @@ def hazards_without_experts(ctx: CheckContext) -> Iterator[Finding]:
         served_i |= set(f.incident_types)
     for f in ctx.facts.of_type("RELEVANT_TO"):
         (served_h if f.end_label == "Hazard" else served_i).add(f.end)
+    field_list = None
     for h in hazards:
         if h.name in served_h or set(h.incident_types) & served_i:
             continue
         types = "、".join(h.incident_types) or "无"
+        field_list = field_list or _field_list(ctx)
         yield Finding(
             rule="hazard_without_expert", severity="warning", subject=h.name,
             title=f"风险源“{h.name}”没有对口的专家领域",
             explanation=(f"风险源分类表列有“{h.name}”（对应事件类型：{types}），但没有任何专家领域适用于"
-                         "该风险源或其事件类型，发生事件时无法从专家库检索到对口专家。应补充遴选该领域专家，"
+                         "该风险源或其事件类型"
+                         + (f"（{book(field_list.title)}设置的专业领域中没有对口领域）" if field_list else "")
+                         + "，发生事件时无法从专家库检索到对口专家。应补充遴选该领域专家，"
                          "并在专业领域表中登记。"),
-            clauses=[_row_clause(h, "风险源分类表")])
+            clauses=[_row_clause(h, "风险源分类表")] + ([field_list] if field_list else []))
 
 
 RULES = [

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 LEVEL_RANK: dict[str, int] = {"总体": 0, "专项": 1, "部门": 2, "街镇": 3}
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+_PERIOD_END = re.compile(r"(?<=[。！？!?])")
 
 
 def norm(text: str) -> str:
@@ -28,6 +29,14 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
                 yield start + lead, part.strip()
             start += len(part)
         offset += len(line) + 1
+
+
+def full_sentences(text: str) -> Iterator[str]:
+    """Sentences ended by 。！？ only (a rule with its "；" exception stays one quote), per line."""
+    for line in (text or "").split("\n"):
+        for part in _PERIOD_END.split(line):
+            if part.strip():
+                yield part.strip()
 
 
 def sentence_at(text: str, pos: int) -> str:

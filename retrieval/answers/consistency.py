@@ -13,7 +13,7 @@ from typing import Any
 
 from kg.checks import CheckReport, Finding, run_checks
 from kg.store import GraphStore
-from retrieval.answers import Query
+from retrieval.answers import Query, statements
 from retrieval.answers._match import bigrams, question_bigrams
 from retrieval.contract import Answer, Citation, Entity, Fact
 
@@ -36,7 +36,7 @@ _RULE_CUES: dict[str, str] = {
     "nonexistent_article": r"第[一二三四五六七八九十百零]+条",
     "duty_missing_in_list": r"清单里有|清单里有没有|清单里有这|有没有这一条|有这一条吗|有没有",
     "list_duty_without_plan": r"清单(?:里)?(?:说|写)|预案里有这个分工|对得上吗|有这个分工",
-    "hazard_without_expert": r"专家|风险源",
+    "hazard_without_expert": r"风险源|对口专家|(?:找不到|没有|缺)[^，。？]{0,6}专家",
     "orphan_incident_type": r"没有预案|哪个预案|用哪个预案",
 }
 _STOP = {"预案", "一致", "清单", "里的", "吗？", "单位", "示例", "例区", "说的", "总体", "体预"}
@@ -68,6 +68,36 @@ def _report(store: GraphStore) -> CheckReport:
     with _LOCK:
         _CACHE[key] = (state, report)
     return report
+
+
+def taxonomy_surfaces(reference) -> list[tuple[str, str]]:
+    """(surface, incident type) from the taxonomy tables: each non-root incident type's name and
+    aliases, and each hazard's name and aliases for the one incident type it belongs to."""
+    out: list[tuple[str, str]] = []
+    for r in reference.incident_types:
+        if r.parent:
+            out += [(s, r.name) for s in [r.name, *r.aliases]]
+    for h in reference.hazards:
+        if len(h.incident_types) == 1:
+            out += [(s, h.incident_types[0]) for s in [h.name, *h.aliases]]
+    return out
+
+
+def named_unlinked_type(text: str, surfaces: list[tuple[str, str]], known: set[str]) -> str | None:
+    """The incident type of the longest taxonomy surface in `text` whose type the graph does not
+    know (no plan mentions it, so the linker cannot name it)."""
+    hits = [(len(s), t) for s, t in surfaces if len(s) >= 3 and s in text and t not in known]
+    return max(hits)[1] if hits else None
+
+
+def uncovered_incident(store: GraphStore, query: Query) -> Finding | None:
+    """The "no plan covers this incident type" finding for a type the question names, if any."""
+    known = query.gazetteer.names("IncidentType") if query.gazetteer else set()
+    name = named_unlinked_type(query.text, taxonomy_surfaces(_reference()), known)
+    if name is None:
+        return None
+    return next((f for f in _report(store).findings
+                 if f.rule == "orphan_incident_type" and f.subject == name), None)
 
 
 def _blob(f: Finding) -> str:
@@ -117,11 +147,20 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         agreed = _agreement(store, query, incident)
         if agreed is not None:
             return agreed
+    if best is not None and not _cue(best.rule, query):
+        # "A说……，和B一致吗": a finding of no asked-for kind that is not about both documents
+        # does not answer it; the two documents' own sentences do.
+        pair = statements.named_pair(store, query)
+        if pair and not {pair[0].doc_id, pair[1].doc_id} <= set(best.doc_ids):
+            stated = statements.answer(store, query, pair)
+            if stated is not None:
+                return stated
     cued = any(re.search(c, query.text) for c in _RULE_CUES.values())
     if (best is None or best_score < 10 or best_score - _cue(best.rule, query) < 6
             or (cued and not _cue(best.rule, query))):
         # nothing the question names, or a finding of another kind than the one asked about
-        return _agreement(store, query, incident) if incident else None
+        agreed = _agreement(store, query, incident) if incident else None
+        return agreed or statements.answer(store, query)
     same = [f for f in ranked if f.rule == best.rule and f.clauses and best.clauses
             and f.clauses[0].doc_id == best.clauses[0].doc_id and f is not best
             and _score(f, query, qgrams) >= best_score * 0.6]

@@ -88,6 +88,55 @@ def _part(store: GraphStore, query: Query, part: str, incident) -> Answer | None
 
 
 def card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
+    uncovered = _uncovered(store, query)
+    linked = query.first("IncidentType")
+    if uncovered is not None and linked is None:
+        return _with_residual_rule(query, uncovered, None)
+    base = _card(store, query, parts)
+    return _with_residual_rule(query, uncovered, base) if uncovered is not None else base
+
+
+def _uncovered(store: GraphStore, query: Query):
+    """The check finding for an incident type the question names that no plan covers."""
+    from retrieval.answers.consistency import uncovered_incident
+
+    try:
+        return uncovered_incident(store, query)
+    except Exception:  # no taxonomy or a failing check: the card as the plans give it
+        return None
+
+
+def _with_residual_rule(query: Query, finding, base: Answer | None) -> Answer:
+    """No plan names a lead for the type asked about: say so, quote the general plan's rule for
+    unlisted incidents first, then the card of the type the wording also names (the fire in
+    "储能电站着火") as the immediate response."""
+    rule = next((c for c in finding.clauses if c.role == "兜底条款"), None)
+    table = [c for c in finding.clauses if c is not rule]
+    name = finding.subject
+    text = f"【{name}】没有预案规定{name}的牵头单位（事件分类表列有该类型，但没有预案覆盖它）。"
+    if rule is not None:
+        text += f"按《{rule.title.strip('《》')}》{rule.section}：“{rule.quote}”"
+    cites = [Citation(doc_id=c.doc_id, title=c.title or c.doc_id, section=c.section, quote=c.quote)
+             for c in ([rule] if rule else []) + table if c.quote]
+    facts = [Fact(subject=name, relation="ORPHAN_INCIDENT_TYPE", object=finding.title,
+                  doc_id=cites[0].doc_id if cites else "", section=cites[0].section if cites else "")]
+    if base is None:
+        return Answer(question=query.question, intent="duty_card", entities=query.entities,
+                      answer=text, facts=facts, citations=cites)
+    head = cites[:1]
+    return base.model_copy(update={
+        "answer": f"{text}\n先期处置按{_headed(base.answer)}",
+        "facts": facts + base.facts,
+        "citations": head + [c for c in base.citations if c not in head] + cites[1:]})
+
+
+def _headed(card_text: str) -> str:
+    """"【火灾事故】\n牵头……" → "火灾事故：\n牵头……" (the card continues a sentence)."""
+    m = re.match(r"\s*【([^】]+)】\n?", card_text)
+    return f"{m.group(1)}：\n{card_text[m.end():]}" if m else card_text.lstrip()
+
+
+def _card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
     incident = query.first("IncidentType")
     if incident is None and query.entities == [] and re.search(_BARE, query.text):
         return None  # a bare sentence about nothing we know: leave it to the passages

@@ -322,3 +322,34 @@ def test_a_plan_repealing_the_old_version_does_not_cite_it() -> None:
     [f] = run(base, "superseded_regulation")
     assert [(c.doc_id, c.section) for c in f.clauses] == [("p", "1.2"), ("cat.csv", "第9行")]
     assert "某县防汛预案管理规定" in f.explanation
+
+
+def test_orphans_quote_the_whole_catch_all_rule_and_the_field_list() -> None:
+    """The catch-all is quoted up to its 。 (who decides when unclear is the useful half); a hazard
+    without expert field also cites the sentence that sets up the fields."""
+    rows = [TableRow(table="t/incident_types.csv", line=2, raw="事故灾难,,", name="事故灾难"),
+            TableRow(table="t/incident_types.csv", line=3, raw="光伏电站事故,事故灾难,光伏板起火",
+                     name="光伏电站事故", parent="事故灾难")]
+    hazards = [TableRow(table="t/hazards.csv", line=4, raw="光伏电站,,光伏电站事故", name="光伏电站",
+                        incident_types=["光伏电站事故"])]
+    fields = [TableRow(table="t/fields.csv", line=i + 2, raw=n, name=n)
+              for i, n in enumerate(["水利", "燃气", "地震", "医疗", "气象"])]
+    general = ("其他未列明的突发事件，由主管部门牵头；主管部门不明确的，报县应急委确定。\n"
+               "各部门按职责分工做好保障。")
+    base = FactBase(
+        docs={"g": doc("g", "某县突发事件总体应急预案", level="总体"),
+              "m": doc("m", "某县专家管理细则", kind="regulation"),
+              "p": doc("p", "某县防汛专项应急预案")},
+        sections=[SectionText(doc_id="g", path="3.4", text=general),
+                  SectionText(doc_id="p", path="5", text="需要时邀请水利、气象专家会商。"),
+                  SectionText(doc_id="m", path="第六条",
+                              text="第六条　专家分为水利、燃气、地震、医疗和气象五类。专家实行聘任制。")])
+    refs = Reference(incident_types=rows, hazards=hazards, fields=fields)
+    [o] = run(base, "orphan_incident_type", refs)
+    assert o.clauses[-1].quote == "其他未列明的突发事件，由主管部门牵头；主管部门不明确的，报县应急委确定。"
+    [h] = run(base, "hazard_without_expert", refs)
+    assert h.clauses[-1].doc_id == "m" and h.clauses[-1].quote.startswith("第六条　专家分为水利")
+    assert "《某县专家管理细则》" in h.explanation
+    few = Reference(incident_types=rows, hazards=hazards, fields=fields[:2])
+    [h2] = run(base, "hazard_without_expert", few)
+    assert len(h2.clauses) == 1  # two names are no list of fields

@@ -132,3 +132,48 @@ def test_linking_accuracy_on_dev_questions(corpus_assistant):
           f"(exact surface {exact}/{total}); semantic margin "
           f"{gaz.semantic.margin if gaz.semantic else None}")
     assert total >= 50 and right / total >= 0.8
+
+
+# ------------------------------------------------------------------ a type no plan covers, no graph
+
+def test_a_taxonomy_type_the_plans_never_name_is_found_by_its_longest_surface():
+    from kg.checks.model import Reference, TableRow
+    from retrieval.answers.consistency import named_unlinked_type, taxonomy_surfaces
+
+    ref = Reference(
+        incident_types=[TableRow(table="t", line=2, raw="", name="事故灾难"),
+                        TableRow(table="t", line=3, raw="", name="火灾事故", parent="事故灾难",
+                                 aliases=["起火"]),
+                        TableRow(table="t", line=4, raw="", name="氢能站事故", parent="事故灾难",
+                                 aliases=["加氢站起火"])],
+        hazards=[TableRow(table="h", line=2, raw="", name="加氢机", aliases=["加氢设备"],
+                          incident_types=["氢能站事故"])])
+    surfaces = taxonomy_surfaces(ref)
+    assert ("事故灾难", "事故灾难") not in surfaces  # a root category is no incident to report
+    known = {"火灾事故"}
+    assert named_unlinked_type("城东加氢站起火了，谁来管？", surfaces, known) == "氢能站事故"
+    assert named_unlinked_type("加氢设备冒烟", surfaces, known) == "氢能站事故"
+    assert named_unlinked_type("仓库起火", surfaces, known) is None
+    assert named_unlinked_type("加氢站起火", surfaces, known | {"氢能站事故"}) is None
+
+
+def test_the_card_leads_with_the_residual_rule_then_the_immediate_response():
+    from kg.checks.model import Clause, Finding
+    from retrieval.answers import Query
+    from retrieval.answers.duty_card import _with_residual_rule
+    from retrieval.contract import Answer, Citation
+
+    rule = Clause(doc_id="g", title="某县总体应急预案", section="4.2", role="兜底条款",
+                  quote="其他未列明的事件，由主管部门牵头；难以确定的，报县应急委决定。")
+    row = Clause(doc_id="t.csv", title="事件分类表", section="第4行", quote="氢能站事故,事故灾难", role="分类表")
+    f = Finding(rule="orphan_incident_type", severity="warning", subject="氢能站事故",
+                title="事件类型“氢能站事故”没有预案覆盖", explanation="", clauses=[row, rule])
+    q = Query(question="加氢站起火了谁牵头？用什么预案？", text="加氢站起火了谁牵头?用什么预案?", intent="duty_card")
+    fire = Answer(question=q.question, intent="duty_card", answer="【火灾事故】\n牵头/配合：县消防救援大队牵头。",
+                  citations=[Citation(doc_id="f", title="某县火灾预案", section="2", quote="火灾由县消防救援大队牵头。")])
+    a = _with_residual_rule(q, f, fire)
+    assert a.answer.startswith("【氢能站事故】没有预案规定") and "报县应急委决定" in a.answer
+    assert "先期处置按火灾事故：\n牵头/配合" in a.answer
+    assert [c.doc_id for c in a.citations] == ["g", "f", "t.csv"]
+    alone = _with_residual_rule(q, f, None)
+    assert [c.doc_id for c in alone.citations] == ["g", "t.csv"]

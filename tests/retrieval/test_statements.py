@@ -1,0 +1,37 @@
+"""Statement comparison on hand-made titles and sentences (no graph): which two documents a
+question names, what the statement is, and which sentence of each says it."""
+from __future__ import annotations
+
+from retrieval.answers.statements import best_sentence, statement_grams, two_documents
+
+DOCS = [{"doc_id": d, "title": t} for d, t in [
+    ("p1", "某县城关镇突发事件应急预案"), ("p2", "某县河西镇突发事件应急预案"),
+    ("l1", "某县城关镇四类清单"), ("r1", "某县应急物资仓库管理规定"),
+    ("r2", "某县应急预案管理规定"), ("g", "某县突发事件总体应急预案")]]
+
+
+def test_the_two_named_documents_in_the_order_asked():
+    q = "城关镇预案说镇里不建物资仓库，这跟物资仓库管理规定对得上吗?"
+    a, b = two_documents(q, DOCS)
+    assert (a.doc_id, b.doc_id) == ("p1", "r1")
+    grams = statement_grams(q, a, b)
+    assert {"不建", "仓库"} <= grams and "城关" not in grams and "一致" not in grams
+
+
+def test_one_named_document_is_no_comparison():
+    assert two_documents("城关镇预案说镇里不建物资仓库，对吗?", DOCS) is None
+
+
+def test_the_sentence_saying_the_statement_and_the_provision_on_its_subject():
+    q = "河西镇预案说镇里不建物资仓库，这跟物资仓库管理规定对得上吗?"
+    a, b = two_documents(q, DOCS)
+    grams = statement_grams(q, a, b)
+    said = best_sentence(grams, [("3.1", "镇政府负责辖区群众转移安置。"),
+                                 ("3.4", "镇里不另建物资仓库。"),
+                                 ("3.4", "需要物资的，由镇应急办向县应急局申请调拨县级仓库物资。")])
+    assert said[:2] == ("3.4", "镇里不另建物资仓库。")
+    context = {"申请", "调拨", "应急", "急办"}
+    found = best_sentence(grams, [("第九条", "仓库应当配备专职保管员。"),
+                                  ("第十二条", "乡镇需要物资的，由乡镇应急办向县应急局申请调拨，不自建仓库。")],
+                          context)
+    assert found[0] == "第十二条"
