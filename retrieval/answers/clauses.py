@@ -7,6 +7,9 @@ and so is every clause of a plan the question names or of the named place's own 
 clause whose incident names and sentence cover most of the question's words wins; a named
 plan's clauses and the named place's clauses come first, the more specific plan on ties. A
 town's plan governs its own area, so its clauses answer only when the question names the town.
+A subtype that narrows its parent to a setting (住宅小区修缮工程的施工安全事故, 商场的拥挤踩踏)
+is a jurisdiction rule: when the question states that setting, its clause outranks the clause
+for the kind of accident that happened there (脚手架坍塌, 高处坠落).
 
 The clauses of other plans that state the same lead for the same incident (or its parent) are
 the answer's further sources, most specific plan first.
@@ -37,6 +40,9 @@ _NUMBERED = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[
 
 
 _FUNCTION_CHARS = set("由的了是和与及或被把将吗呢吧啊")
+# A clause for the setting the question states (住宅小区修缮工程发生的施工安全事故) outranks one
+# for the kind of accident (脚手架坍塌) and a named town's general clause (worth 5).
+_SETTING = 6.0
 
 
 def grams(text: str) -> set[str]:
@@ -101,6 +107,7 @@ class Context:
     places: list[str]  # doc_ids of the plans of the towns/streets the question names
     orgs: list[str]  # organisations the question names
     own: list[str] = field(default_factory=list)  # special plans of the linked types
+    settings: dict[str, set[str]] = field(default_factory=dict)  # scoped type → setting words said
 
     def surface_grams(self, incident: str) -> set[str]:
         out: set[str] = set()
@@ -176,6 +183,54 @@ def org_plans(query: Query, plans: list[dict[str, Any]]) -> list[str]:
         for n in names)]
 
 
+def _common_suffix(a: str, b: str) -> int:
+    k = 0
+    while k < min(len(a), len(b)) and a[-1 - k] == b[-1 - k]:
+        k += 1
+    return k
+
+
+def scoped_types(surfaces: dict[str, list[str]], lineage: dict[str, list[str]]) -> set[str]:
+    """Subtypes that narrow their parent to a setting rather than name another kind of accident:
+    the name is a qualifier before the parent's own name or alias (住宅小区 + 积水, 商圈 +
+    拥挤踩踏事件, 房屋修缮 + 工程施工安全事故), not a different accident (高处坠落事故 shares
+    only 事故 with 建设工程施工安全事故). Such a type's lead rule is a jurisdiction by place."""
+    out: set[str] = set()
+    for t, parents in lineage.items():
+        if not parents:
+            continue
+        for s in surfaces.get(parents[0], [parents[0]]):
+            k = _common_suffix(t, s)
+            tail = core(t[len(t) - k:]) if k else ""
+            if len(t) - k >= 2 and (len(tail) >= 3 or (k == len(s) and len(tail) >= 2)):
+                out.add(t)
+                break
+    return out
+
+
+def stated_settings(ctx: Context) -> dict[str, set[str]]:
+    """Scoped types whose setting the question states ("老小区…修缮", "商场…踩踏") while it
+    speaks of their parent's family: scoped type → the question's words for the setting (those
+    of its names' qualifiers, the part before what they share with the parent's names: 家里 of
+    家里燃气泄漏, never 里燃 of "车库里燃气")."""
+    family = set(ctx.linked)
+    for t in ctx.linked:
+        family |= set(ctx.lineage.get(t, [])[:1])
+    out: dict[str, set[str]] = {}
+    for t in scoped_types(ctx.surfaces, ctx.lineage):
+        parents = ctx.lineage.get(t, [])
+        if t not in family and parents[0] not in family:
+            continue
+        above = ctx.surfaces.get(parents[0], [parents[0]])
+        qualifiers = set().union(*(grams(s[:len(s) - max(_common_suffix(s, a) for a in above)])
+                                   for s in ctx.surfaces.get(t, [t])))
+        words = (ctx.named_grams(t) & qualifiers) - set().union(
+            *(ctx.surface_grams(p) for p in parents))
+        if words:
+            out[t] = words
+    return out
+
+
 # The four classes of 突发事件 (突发事件应对法 第三条): parents too broad to say who leads.
 _CLASSES = {"自然灾害", "事故灾难", "公共卫生事件", "社会安全事件"}
 
@@ -225,6 +280,8 @@ def context(store: GraphStore, query: Query, guess: bool = True) -> Context:
         if len(ctx.named_grams(t)) >= 3:
             ctx.related.add(t)
             ctx.related |= set(lineage.get(t, []))
+    ctx.settings = stated_settings(ctx)
+    ctx.related |= set(ctx.settings)
     ctx.own = [d for d, p in by_doc.items() if p.get("level") == "专项" and any(
         own_plan(p.get("title") or "", t, ctx) >= 0 for t in linked)]
     return ctx
@@ -268,13 +325,23 @@ def gather(store: GraphStore, ctx: Context) -> list[Clause]:
             bucket.append(r["org"])
     out = []
     for c in groups.values():
-        c.supports = [s for s in c.supports if s not in c.leads]
+        c.leads = _as_written(c.leads, c.quote)
+        c.supports = _as_written([s for s in c.supports if s not in c.leads], c.quote)
         if not c.leads:
             continue
         c.rank = plan_rank(c.level, c.title, c.incidents, ctx)
         _score(c, ctx)
         out.append(c)
     return out
+
+
+def _as_written(orgs: list[str], quote: str) -> list[str]:
+    """Units in the order the sentence names them ("区民防办会同区建管委、区房管局"); a unit
+    the sentence names by another name keeps its place after them."""
+    def at(o: str) -> int:
+        i = quote.find(o)
+        return i if i >= 0 else len(quote) + orgs.index(o)
+    return sorted(orgs, key=at)
 
 
 def _incident_fit(i: str, ctx: Context) -> tuple[set[str], float]:
@@ -287,7 +354,8 @@ def _incident_fit(i: str, ctx: Context) -> tuple[set[str], float]:
     adds = bool(own - inherited)
     words = own | inherited if adds else own
     family = [i, *parents] if adds else [i]
-    exact = any(s in ctx.text for t in family for s in ctx.surfaces.get(t, [t]) if len(s) >= 2)
+    exact = any(s in ctx.text or (len(core(s)) >= 2 and core(s) in ctx.text)  # 地下空间出事
+                for t in family for s in ctx.surfaces.get(t, [t]) if len(s) >= 2)
     bonus = 0.5 if exact else 0.0
     if set(family) & set(ctx.linked):
         bonus += 0.3 if ctx.guessed else 1.5
@@ -308,6 +376,8 @@ def _score(c: Clause, ctx: Context) -> None:
         s += 10.0 if (set(c.incidents) & ctx.related or by_quote) else 3.0
     if c.doc_id in ctx.places and (set(c.incidents) & ctx.related or len(by_quote) >= 2):
         s += 8.0 if len(by_quote) >= 2 else 5.0  # the named town's own clause for this situation
+    if set(c.incidents) & set(ctx.settings):
+        s += _SETTING  # the rule for where it happened governs whatever happened there
     s -= 0.3 * c.rank
     c.score = s
 
