@@ -134,8 +134,11 @@ def _referral(refs: list[dict[str, Any]], ctx: cl.Context, known: set[str]
     """The "…执行/按照《X》处置" sentence that fits the question best (lists of bases are no
     referral): (its weight, question words it covers, the reference row). The weight counts
     only words beyond `known` (those the incident's own names account for): a referral
-    decides when it speaks of the situation's particulars, not merely of the incident."""
+    decides when it speaks of the situation's particulars, not merely of the incident. On a
+    tie, a sentence that only sends the case to a plan ("…，执行《X》") beats one that assigns a
+    lead and names the plan as its basis ("按照《X》由A牵头"): that one is a unit clause."""
     best: tuple[float, int, dict[str, Any]] | None = None
+    best_key: tuple[float, int, int] | None = None
     for r in refs:
         if r["relation"] != "REFERS_TO" or r.get("kind") != "refers":
             continue
@@ -149,8 +152,9 @@ def _referral(refs: list[dict[str, Any]], ctx: cl.Context, known: set[str]
         target = r.get("resolved_doc_id")
         if target and target != r["doc_id"] and target in ctx.own:
             words += 2  # …to the linked incident's own plan
-        if best is None or (words, len(hit)) > best[:2]:
-            best = (words, len(hit), r)
+        key = (words, len(hit), 0 if "牵头" in quote else 1)
+        if best_key is None or key > best_key:
+            best, best_key = (words, len(hit), r), key
     return best
 
 

@@ -97,3 +97,16 @@ def test_scoped_types_are_qualifier_plus_parent_name():
         "人群拥挤事件": [], "集市摊位事故": [], "船舶事故": [],
     }
     assert cl.scoped_types(surfaces, lineage) == {"露天集市拥挤事件", "港区船舶事故"}
+
+
+def test_plan_referral_prefers_a_sentence_that_only_sends_the_case():
+    from retrieval.answers import units
+
+    text = "露营炉气罐漏了走哪个预案"
+    ctx = cl.Context(text=text, q=cl.grams(text) - cl.STOP, linked=[], guessed=True, lineage={},
+                     related=set(), surfaces={}, plans={}, named=[], places=[], orgs=[])
+    row = {"relation": "REFERS_TO", "kind": "refers", "doc_id": "甲", "resolved_doc_id": "乙"}
+    lead = {**row, "quote": "露营炉气罐发生泄漏的，按照《示例区丙预案》由区丁局牵头，区戊局配合。"}
+    sends = {**row, "quote": "（3）露营炉气罐在使用中泄漏的，执行《示例区丙预案》；"}
+    for rows in ([lead, sends], [sends, lead]):
+        assert units._referral(rows, ctx, set())[2] is sends
