@@ -60,6 +60,9 @@ class SemanticLinker:
     loo_accuracy: float | None = None
     _matrix: np.ndarray | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # One question asks `closest` several times (each answer module that needs the incident):
+    # encode it once.
+    _recent: dict[str, np.ndarray] = field(default_factory=dict)
 
     def _ready(self) -> np.ndarray:
         if self._matrix is None:
@@ -115,7 +118,12 @@ class SemanticLinker:
         if len(core) < 2:
             return None
         m = self._ready()
-        qv = self.embedder_factory().encode_queries([core])[0]
+        qv = self._recent.get(core)
+        if qv is None:
+            qv = self.embedder_factory().encode_queries([core])[0]
+            if len(self._recent) >= 64:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[core] = qv
         ranked = self._rank(m @ qv)
         if not ranked:
             return None
