@@ -13,7 +13,7 @@ from typing import Any
 
 from kg.checks import CheckReport, Finding, run_checks
 from kg.store import GraphStore
-from retrieval.answers import Query, statements
+from retrieval.answers import Query, article_check, statements
 from retrieval.answers._match import bigrams, question_bigrams
 from retrieval.contract import Answer, Citation, Entity, Fact
 
@@ -138,10 +138,19 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     report = _report(store)
     qgrams = {b for b in question_bigrams(query.text) if b not in _STOP}
     ranked = sorted(report.findings, key=lambda f: -_score(f, query, qgrams))
+    asked = article_check.asked_article(query.text)
+    if asked is not None:  # "引用的《X》第N条对吗": only a finding on that article answers it
+        about = [f for f in ranked if article_check.is_about(f, asked)]
+        checked = (_finding_answer(query, about[:1]) if about
+                   else article_check.answer(store, query, asked))
+        if checked is not None:
+            return checked
     incident = query.first("IncidentType")
     best = ranked[0] if ranked else None
     best_score = _score(best, query, qgrams) if best else 0.0
     lead_q = re.search(_RULE_CUES["lead_conflict"], query.text)
+    if lead_q and incident is None and len(_named_plans(store, query)) >= 2:
+        incident = query.incident()  # two plans' leads compared on a type said in other words
     if lead_q and incident and not (best and best.rule == "lead_conflict" and
                                     _about(best, incident.name, query)):
         agreed = _agreement(store, query, incident)
@@ -210,6 +219,30 @@ def _position(row: dict) -> int:
     return i if i >= 0 else 10 ** 6
 
 
+def _named_plans(store: GraphStore, query: Query) -> list[str]:
+    """Doc ids of the plans the question names, best named first."""
+    docs = [d for d in store.query("documents") if d.get("kind") == "plan"]
+    return [n.doc_id for n in statements.named_documents(query.text, docs)
+            if statements.is_named(n, len(docs))]
+
+
+def _common_level(store: GraphStore, query: Query, rows: list[dict], names: list[str]
+                  ) -> list[dict]:
+    """When the question names two or more plans: their lead statements at the most specific
+    incident level all of them write one for (总体预案 on 特种设备事故 is compared with the
+    special plan's 特种设备事故 sentence, not its 电梯 row), statements naming that level first."""
+    named = _named_plans(store, query)
+    if len(named) < 2:
+        return []
+    for level in names:
+        if all(any(r["doc_id"] == d and r["incident"] == level for r in rows) for d in named):
+            hit = [r for r in rows if r["incident"] == level and r["doc_id"] in named]
+            saying = {r["doc_id"] for r in hit if level in (r.get("quote") or "")}
+            hit = [r for r in hit if r["doc_id"] not in saying or level in (r.get("quote") or "")]
+            return sorted(hit, key=lambda r: named.index(r["doc_id"]))
+    return []
+
+
 def _agreement(store: GraphStore, query: Query, incident: Entity) -> Answer | None:
     """No conflict for the incident type: the plans' lead units, cited, when they agree."""
     cats = query.gazetteer.categories.get(incident.name, []) if query.gazetteer else []
@@ -218,8 +251,12 @@ def _agreement(store: GraphStore, query: Query, incident: Entity) -> Answer | No
             if r["relation"] == "LEADS"]
     if not rows:
         return None
-    best = min(names.index(r["incident"]) for r in rows)
-    rows = [r for r in rows if names.index(r["incident"]) == best] or rows
+    common = _common_level(store, query, rows, names)
+    if common:
+        rows = common
+    else:
+        best = min(names.index(r["incident"]) for r in rows)
+        rows = [r for r in rows if names.index(r["incident"]) == best] or rows
     # One principal lead per statement: the lead named first in its quote ("A会同B牵头" → A).
     by_quote: dict[tuple, list[dict]] = {}
     for r in rows:
@@ -236,8 +273,9 @@ def _agreement(store: GraphStore, query: Query, incident: Entity) -> Answer | No
                       if r["org"] in others):
         return None  # a plan the question names says otherwise: not ours to call consistent
     verdict = "一致" if len(plans) > 1 else "按现有预案"
-    text = (f"{verdict}。{'、'.join(plans)}都规定{incident.name}由{main}牵头。" if len(plans) > 1
-            else f"{verdict}，{incident.name}由{main}牵头（{plans[0]}）。")
+    level = agree[0]["incident"]
+    text = (f"{verdict}。{'、'.join(plans)}都规定{level}由{main}牵头。" if len(plans) > 1
+            else f"{verdict}，{level}由{main}牵头（{plans[0]}）。")
     cits = []
     for r in agree[:4]:
         cits.append(Citation(doc_id=r["doc_id"], title=r["title"] or r["doc_id"],

@@ -59,13 +59,13 @@ def named_documents(text: str, docs: list[dict]) -> list[Named]:
 
 def _span(text: str, matched: dict[str, float], kind: str) -> tuple[int, int] | None:
     """The heaviest run of title bigrams in the question that ends a name with the title's kind
-    word (one stray character allowed inside: "新华街道预案" names 《…新华街道突发事件应急预案》)."""
+    word (one stray character allowed inside: "新华街道的预案" names 《…新华街道突发事件应急预案》)."""
     runs: list[tuple[float, int, int]] = []
     for i in range(len(text) - 1):
         g = text[i:i + 2]
         if g not in matched:
             continue
-        if runs and i <= runs[-1][2]:  # touches or overlaps the run before (gap ≤ 1)
+        if runs and i <= runs[-1][2] + 1:  # at most one stray character after the run before
             w, a, _ = runs[-1]
             runs[-1] = (w + matched[g], a, i + 2)
         else:
@@ -74,12 +74,22 @@ def _span(text: str, matched: dict[str, float], kind: str) -> tuple[int, int] | 
     return max(runs)[1:] if runs else None
 
 
+def name_floor(n_docs: int) -> float:
+    """Weight of two title bigrams that only two of the titles share: enough to name one."""
+    return 2 * math.log((n_docs + 1) / 2)
+
+
+def is_named(d: Named, n_docs: int) -> bool:
+    """Named for sure: `name_floor` reached, or a bigram no other title has ("总体预案")."""
+    return d.weight >= name_floor(n_docs) or max(d.matched.values()) >= math.log(n_docs + 1) - 1e-9
+
+
 def two_documents(text: str, docs: list[dict]) -> tuple[Named, Named] | None:
     """(the document said to state something, the one it is compared with), by the order the
     question names them; each named by wording the other's title does not explain, worth at
-    least two bigrams that only two titles share."""
+    least `name_floor`."""
     named = named_documents(text, docs)
-    floor = 2 * math.log((len(docs) + 1) / 2)
+    floor = name_floor(len(docs))
     if not named or named[0].weight < floor:
         return None
     first = named[0]

@@ -53,3 +53,30 @@ def test_plans_that_agree_are_called_consistent(corpus_assistant) -> None:
     ans = corpus_assistant.ask("城镇燃气事故由谁牵头，燃气专项预案和总体预案一致吗？")
     _ok(ans, "一致", "区建管委")
     assert "不一致" not in ans.answer
+
+
+def test_a_cited_article_is_answered_on_that_article_only(corpus_assistant) -> None:
+    ans = corpus_assistant.ask("综合预案引用《生产安全事故应急条例》第四十二条，这一条对吗？")
+    _ok(ans, "第四十二条")
+    assert "无法核对" in ans.answer or "该条不存在" in ans.answer  # text not ingested / ingested
+    assert ans.citations[0].doc_id == "production_safety_plan.html"
+    assert "第四十二条" in ans.citations[0].quote
+
+
+def test_a_statement_of_one_document_set_against_another(corpus_assistant) -> None:
+    ans = corpus_assistant.ask("新华街道的预案讲街道不另设专家库，跟专家库管理办法说的一样吗？")
+    _ok(ans, "区应急委办公室")
+    assert ans.citations[0].quote == "街道不单独设立专家库。"
+    assert ans.citations[1].doc_id == "expert_library_measures.docx"
+
+
+def test_hazard_without_expert_cites_the_field_list(corpus_assistant) -> None:
+    ans = corpus_assistant.ask("哪些风险源在专家库里没有对口专家？")
+    _ok(ans, "锂电池储能电站")
+    assert any("专业领域设置" in c.quote for c in ans.citations)
+
+
+def test_two_named_plans_compared_at_the_level_both_write(corpus_assistant) -> None:
+    ans = corpus_assistant.ask("电梯里有人被困，特种设备预案和总体预案规定的牵头部门一致吗？")
+    _ok(ans, "一致", "区市场监管局", "特种设备事故")
+    assert [c.doc_id for c in ans.citations][:2] == ["special_equipment_plan.txt", "general_plan.docx"]

@@ -177,3 +177,9 @@ def test_the_card_leads_with_the_residual_rule_then_the_immediate_response():
     assert [c.doc_id for c in a.citations] == ["g", "f", "t.csv"]
     alone = _with_residual_rule(q, f, None)
     assert [c.doc_id for c in alone.citations] == ["g", "t.csv"]
+
+
+def test_card_for_a_type_no_plan_covers(corpus_assistant):
+    a = corpus_assistant.ask("储能电站起火了，该谁牵头，按什么预案？")
+    assert "谁主管、谁负责" in a.answer and "火灾事故" in a.answer
+    assert "未列明" in a.citations[0].quote and a.citations[0].doc_id == "general_plan.docx"

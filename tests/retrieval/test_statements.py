@@ -35,3 +35,29 @@ def test_the_sentence_saying_the_statement_and_the_provision_on_its_subject():
                                   ("第十二条", "乡镇需要物资的，由乡镇应急办向县应急局申请调拨，不自建仓库。")],
                           context)
     assert found[0] == "第十二条"
+
+
+# ------------------------------------------------------------------ "引用的《X》第N条对吗"
+
+def test_the_article_asked_about_and_the_findings_on_it():
+    from kg.checks.model import Finding
+    from retrieval.answers.article_check import asked_article, is_about
+
+    asked = asked_article("防汛预案中写的《中华人民共和国防洪法》第七十条 引用得对吗?")
+    assert asked == ("中华人民共和国防洪法", "第七十条")
+    assert asked_article("防汛预案引用的防洪法对吗?") is None
+
+    def finding(rule, subject):
+        return Finding(rule=rule, severity="error", title="", explanation="", subject=subject)
+
+    assert is_about(finding("nonexistent_article", "防洪法第七十条"), asked)
+    assert not is_about(finding("nonexistent_article", "防洪法第七条"), asked)
+    assert not is_about(finding("nonexistent_article", "某县防洪法实施办法第七十条"), asked)
+    assert is_about(finding("nonexistent_article", "中华人民共和国防洪法第七十条"), asked)
+    assert is_about(finding("superseded_regulation", "中华人民共和国防洪法"), asked)
+    assert not is_about(finding("dangling_plan_reference", "某县防洪预案"), asked)
+
+
+def test_a_name_may_hold_one_stray_character():
+    a, b = two_documents("河西镇的预案讲镇里不建物资仓库，跟物资仓库管理规定一样吗?", DOCS)
+    assert (a.doc_id, b.doc_id) == ("p2", "r1") and a.span == (0, 6)
