@@ -40,7 +40,8 @@ _NUMBERED = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[
 
 
 _FUNCTION_CHARS = set("由的了是和与及或被把将吗呢吧啊")
-# A clause for the setting the question states (住宅小区修缮工程发生的施工安全事故) outranks one
+# A clause for the setting the question states (住宅小区修缮工程发生的施工安全事故), or one whose
+# sentence speaks of that setting itself ("…；住宅小区地下车库进水，由区房管局督促…"), outranks one
 # for the kind of accident (脚手架坍塌) and a named town's general clause (worth 5).
 _SETTING = 6.0
 
@@ -376,8 +377,9 @@ def _score(c: Clause, ctx: Context) -> None:
         s += 10.0 if (set(c.incidents) & ctx.related or by_quote) else 3.0
     if c.doc_id in ctx.places and (set(c.incidents) & ctx.related or len(by_quote) >= 2):
         s += 8.0 if len(by_quote) >= 2 else 5.0  # the named town's own clause for this situation
-    if set(c.incidents) & set(ctx.settings):
-        s += _SETTING  # the rule for where it happened governs whatever happened there
+    if set(c.incidents) & set(ctx.settings) or any(
+            w <= grams(c.quote) for w in ctx.settings.values()):
+        s += _SETTING  # the rule for where it happened (or a clause that speaks of that place)
     s -= 0.3 * c.rank
     c.score = s
 

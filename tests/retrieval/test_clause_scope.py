@@ -30,7 +30,8 @@ PLANS = {
     "a范围测_汛情专项应急预案.txt": (
         "示例区范测汛情专项应急预案\n"
         "二、组织体系\n"
-        "（一）综合管廊进水：区范测管委牵头，区范测水务局配合。\n"),
+        "（一）综合管廊进水：区范测管委牵头，区范测水务局配合；园区内综合管廊进水的，由区范测园办督促运营单位排水。\n"
+        "（二）园区积水：区范测园办牵头，区范测水务局配合。\n"),
 }
 
 
@@ -41,7 +42,7 @@ def assistant(graph_store, tmp_path_factory) -> Assistant:
         (folder / name).write_text(text, "utf-8")
     orgs = Lexicon()
     for name in ["区范测建委", "区范测应急局", "区范测消防局", "区范测房办", "区范测管委",
-                 "区范测公安局", "区范测卫健委", "区范测水务局"]:
+                 "区范测公安局", "区范测卫健委", "区范测水务局", "区范测园办"]:
         orgs.add(Entry(name=name))
     incidents = Lexicon()
     incidents.add(Entry(name="范围测工程施工安全事故", aliases=["范围测施工事故"]))
@@ -49,7 +50,8 @@ def assistant(graph_store, tmp_path_factory) -> Assistant:
                         parent="范围测工程施工安全事故"))
     incidents.add(Entry(name="宿舍翻新工程施工安全事故", aliases=["宿舍翻新事故", "宿舍改造事故"],
                         parent="范围测工程施工安全事故"))
-    incidents.add(Entry(name="范测汛情", aliases=["范测内涝"]))
+    incidents.add(Entry(name="范测汛情", aliases=["范测内涝", "积水"]))
+    incidents.add(Entry(name="园区积水", aliases=["园区进水"], parent="范测汛情"))
     incidents.add(Entry(name="综合管廊事故", aliases=["管廊安全事故"]))
     incidents.add(Entry(name="综合管廊进水", aliases=["管廊倒灌"], parent="范测汛情"))
     report = ingest_paths([folder], graph_store, Taxonomy(orgs, incidents))
@@ -77,6 +79,14 @@ def test_general_area_gets_the_general_clause_not_a_subtype(assistant):
     assert a.answer.startswith("综合管廊事故由区范测管委牵头")
     assert "区范测消防局" in a.answer and "区范测水务局" not in a.answer
     assert a.citations[0].doc_id == "范围测_管廊专项应急预案.txt"
+
+
+def test_a_clause_that_speaks_of_the_setting_keeps_its_place(assistant):
+    # 园区积水 is the setting's own rule, but the 管廊进水 clause itself says what happens in a 园区
+    a = assistant.ask("园区里综合管廊进水了，谁牵头？")
+    assert a.answer.startswith("综合管廊进水由区范测管委牵头")
+    b = assistant.ask("园区里积水了，谁牵头？")
+    assert b.answer.startswith("园区积水由区范测园办牵头")
 
 
 def test_scoped_types_are_qualifier_plus_parent_name():
