@@ -78,11 +78,15 @@ def _clause(p: Pick) -> str:
 def need(p: Pick, question: str) -> str:
     """The longest run of the question's words the resource's speciality (or clause) states:
     "化学中毒" for a hospital treating 批量创伤、化学中毒 asked about 化学中毒的伤员."""
-    text, clause = re.sub(_ASKS_HOSPITAL.pattern, "", question), _clause(p)
+    return common_run(re.sub(_ASKS_HOSPITAL.pattern, "", question), _clause(p))
+
+
+def common_run(text: str, other: str) -> str:
+    """The longest piece of `text` that `other` contains."""
     best = ""
     for i in range(len(text)):
         j = i + len(best) + 1
-        while j <= len(text) and text[i:j] in clause:
+        while j <= len(text) and text[i:j] in other:
             best, j = text[i:j], j + 1
     return best
 

@@ -142,13 +142,25 @@ def _best_lines(query: Query, ctx: cl.Context, q: set[str],
             f["doc_id"] == top_row["doc_id"] and f["quote"] in top_line for f in known) \
             and cl.longest_common(query.text, top_line) < 5:
         return []  # not the situation's plan, no resource the graph knows, none named as asked
-    used = [(top_row, top_line)]
+    used = [(top_row, _row_named(query.text, top_line))]
     for r, line in ranked[1:3]:  # a close second from another section (two stores, two teams)
         if score((r, line)) >= score(ranked[0]) - 1 and len(q & cl.grams(line)) >= _MIN_WORDS \
                 and (r["doc_id"], r["path"]) != (top_row["doc_id"], top_row["path"]):
             used.append((r, line))
             break
     return used
+
+
+def _row_named(question: str, block: str) -> str:
+    """A table's one row when the question names what only that row holds ("东湖公园…能住多少
+    人" in a table of five shelters); else the table as a whole."""
+    rows = block.split("\n")[1:]
+    if len(rows) < 2:
+        return block
+    named = [(row, rp.common_run(question, row)) for row in rows]
+    own = [row for row, run in named if len(run) >= 4
+           and not any(run in other for other in rows if other is not row)]
+    return own[0] if len(own) == 1 else block
 
 
 def _hospital_answer(query: Query, chosen: list[rp.Pick], lines: list[tuple[dict[str, Any], str]],

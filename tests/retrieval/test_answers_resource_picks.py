@@ -126,3 +126,11 @@ def test_teams_of_the_incident_and_of_companies():
     picks = [company, public, other]
     assert rp.teams(picks, "危化品泄漏有哪些救援队？", {"危险化学品事故"}) == [company, public]
     assert rp.teams(picks, "有没有企业救援队可以调", {"危险化学品事故"}) == [company]
+
+
+def test_a_table_narrows_to_the_row_the_question_names():
+    from retrieval.answers.resources import _row_named
+    table = ("表4 镇避难场所\n名称　地址　容纳人数\n柳岸广场　河西路2号　约900人\n"
+             "柳岸中学　河西路40号　约600人\n镇文化站　中街5号　约200人")
+    assert _row_named("柳岸中学能住多少人？", table) == "柳岸中学　河西路40号　约600人"
+    assert _row_named("柳岸的避难场所能住多少人？", table) == table  # two rows say 柳岸
