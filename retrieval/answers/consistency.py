@@ -3,7 +3,10 @@
 The checks run over the store (graph-only, no embeddings) once per stored state; the question
 is matched to the finding whose documents, subject and wording it shares most, and the answer
 states the finding with both clauses cited. A lead question whose incident type has no lead
-conflict is answered "一致" with the plans that agree, cited.
+conflict is answered "一致" with the plans that agree, cited (two named plans at the level both
+write). A question on one cited article is answered on that article only (article_check); "A说……，
+和B一致吗" without a finding on both quotes the two documents (statements). `uncovered_incident`
+gives the duty card the finding for a type no plan covers.
 """
 from __future__ import annotations
 
