@@ -79,7 +79,9 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     if kind == "医院":
         chosen = rp.hospitals(picks, query.text, q)
         if chosen:
-            return _hospital_answer(query, chosen, lines, q)
+            mentioning = [r for n in {rp.need(p, query.text) for p in chosen}
+                          for r in store.query("sections_mentioning", unit=n)]
+            return _hospital_answer(query, chosen, lines + _lines(mentioning), q)
     used = _best_lines(query, ctx, q, lines, known, {r["doc_id"] for r in dedicated})
     incidents = set(ctx.related) if ctx.linked and not ctx.guessed else set()
     extra = [p for p in (rp.teams(picks, query.text, incidents) if kind == "队伍" else [])
@@ -165,14 +167,15 @@ def _row_named(question: str, block: str) -> str:
 
 def _hospital_answer(query: Query, chosen: list[rp.Pick], lines: list[tuple[dict[str, Any], str]],
                      q: set[str]) -> Answer:
-    """The hospitals (their table rows first), then the plan sentences designating them."""
+    """The hospitals (their table rows first), then the sentences designating them for the same
+    need, wherever they stand (a 分流 rule in the response chapter, a 保障 clause)."""
     names = {p.name: [p.name[i:] for i in range(len(p.name) - 3)] for p in chosen}
     needs = {rp.need(p, query.text) for p in chosen}
     support = [(r, line) for r, line in lines if any(n in line for n in needs)
                and any(s in line for forms in names.values() for s in forms)
                and not any(p.quote in line for p in chosen)]  # names it for the same need
     support.sort(key=lambda x: (-len(q & cl.grams(x[1])), x[0]["doc_id"], x[0]["path"]))
-    support = support[:2]
+    support = list({(r["doc_id"], line): (r, line) for r, line in support}.values())[:2]
     text = "；".join([f"据《{p.title}》{p.section}：{rp.describe(p)}" for p in chosen]
                     + [f"据《{r['title']}》{r['path']}：{_flat(line)}" for r, line in support]) + "。"
     citations = [Citation(doc_id=p.doc_id, title=p.title, section=p.section, quote=p.quote)

@@ -13,6 +13,8 @@ from retrieval.assistant import Assistant
 
 MEDICAL = (
     "示例区测乙卫生健康局医疗救援部门应急预案\n"
+    "五、应急处置\n"
+    "伤员分流：氨气中毒伤员送测乙第一医院，骨折伤员送测乙康复医院。\n"
     "七、保障措施\n"
     "（一）队伍保障\n"
     "区测乙急救站配备救护车12辆。\n"
@@ -74,10 +76,13 @@ def assistant(graph_store, tmp_path_factory) -> Assistant:
 def test_the_hospital_whose_table_row_covers_the_need_answers(assistant):
     a = assistant.ask("氨气中毒的病人该往哪家医院送？")
     assert a.intent == "resource"
-    assert "测乙第一医院" in a.answer and "测乙康复医院" not in a.answer
+    assert [r["name"] for r in a.resources] == ["测乙第一医院"]
+    assert a.answer.split("；")[0].endswith("测乙第一医院（湖心路9号，氨气中毒、烧伤救治，50张）")
     assert a.citations[0].quote == "| 测乙第一医院 | 湖心路9号 | 氨气中毒、烧伤救治 | 50张 |"
     # the plan sentence designating the same hospital comes with it
     assert any("测乙第一医院为氨气中毒伤员定点救治医院" in c.quote for c in a.citations[1:])
+    # and so does the response chapter's 分流 rule, outside the 保障 chapter
+    assert any("氨气中毒伤员送测乙第一医院" in c.quote for c in a.citations[1:])
 
 
 def test_teams_serving_the_incident_come_from_every_plan(assistant):
