@@ -113,3 +113,9 @@ def test_the_quote_keeps_the_number_its_line_starts_with():
     body = "第十一条　区园林所负责街心花园类避难点的日常养护，保持应急通道畅通。"
     quote = best_quote(body, "街心花园的避难点平时谁养护？")
     assert quote == body
+
+
+def test_a_when_question_prefers_the_sentence_with_a_calendar_date():
+    body = ("本条例所称防汛物资，是指用于防汛抢险的器材和物料。本条例自2019年6月1日起施行。"
+            "本条例施行前已建成的物资仓库应当按照本条例改造。")
+    assert best_quote(body, "这个条例哪天开始施行？").startswith("本条例自2019年6月1日起施行。")
