@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.vector_index import IndexItem, check_items, read_generation, read_stamp, write_generation
+from retrieval.vector_index import (IndexItem, Reloading, check_items, read_generation,
+                                   write_generation)
 
 FORMAT_VERSION = 1
 _POSTINGS_FILE = "postings.npz"
@@ -114,7 +115,7 @@ class _State:
         return self._norms[(k1, b)]
 
 
-class LexicalIndex:
+class LexicalIndex(Reloading):
     """BM25 (Okapi, k1=1.5, b=0.75, idf = ln(1 + (N - df + 0.5) / (df + 0.5)))."""
 
     def __init__(self, items: list[IndexItem], postings: _Postings, *, user_words: Iterable[str] = (),
@@ -166,24 +167,8 @@ class LexicalIndex:
         return cls(items, postings, user_words=meta["user_words"], k1=meta["params"]["k1"],
                    b=meta["params"]["b"], directory=directory, stamp=stamp)
 
-    @property
-    def stamp(self) -> str | None:
-        return self._state.stamp
-
-    def is_stale(self) -> bool:
-        """True when another process saved a newer generation to this index's directory."""
-        return self.directory is not None and read_stamp(self.directory) != self._state.stamp
-
-    def refresh(self) -> bool:
-        """Reload if the directory holds a newer generation; return whether it did."""
-        if not self.is_stale():
-            return False
-        with self._reload_lock:
-            if not self.is_stale():
-                return False
-            fresh = LexicalIndex.open(self.directory)
-            self.k1, self.b, self._state = fresh.k1, fresh.b, fresh._state
-            return True
+    def _adopt(self, fresh: LexicalIndex) -> None:
+        self.k1, self.b, self._state = fresh.k1, fresh.b, fresh._state
 
     # -- reading
 

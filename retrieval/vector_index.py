@@ -168,7 +168,40 @@ class _State:
     positions: dict[str, int]
 
 
-class VectorIndex:
+class Reloading:
+    """Swapping in the generation another process saved: shared by the vector and lexical
+    indexes (each says in `_adopt` what a fresh copy hands over)."""
+    directory: Path | None
+    _state: Any
+    _reload_lock: threading.Lock
+
+    @property
+    def stamp(self) -> str | None:
+        return self._state.stamp
+
+    def is_stale(self) -> bool:
+        """True when another process saved a newer generation to this index's directory."""
+        return self.directory is not None and read_stamp(self.directory) != self._state.stamp
+
+    def refresh(self) -> bool:
+        """Reload if the directory holds a newer generation; return whether it did."""
+        if not self.is_stale():
+            return False
+        with self._reload_lock:
+            if not self.is_stale():
+                return False
+            self._adopt(type(self).open(self.directory))
+            return True
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str]) -> Reloading:
+        raise NotImplementedError
+
+    def _adopt(self, fresh: Any) -> None:
+        raise NotImplementedError
+
+
+class VectorIndex(Reloading):
     """Passages and their embeddings. Build in memory, `save` to a directory, `open` it elsewhere.
 
     Thread-safe for searching while `refresh` swaps in a newer generation.
@@ -246,24 +279,8 @@ class VectorIndex:
         stamp, (items, hashes, vectors, model_id) = read_generation(directory, _read_vector_generation)
         return cls(items, vectors, model_id=model_id, directory=directory, stamp=stamp, hashes=hashes)
 
-    @property
-    def stamp(self) -> str | None:
-        return self._state.stamp
-
-    def is_stale(self) -> bool:
-        """True when another process saved a newer generation to this index's directory."""
-        return self.directory is not None and read_stamp(self.directory) != self._state.stamp
-
-    def refresh(self) -> bool:
-        """Reload if the directory holds a newer generation; return whether it did."""
-        if not self.is_stale():
-            return False
-        with self._reload_lock:
-            if not self.is_stale():
-                return False
-            fresh = VectorIndex.open(self.directory)
-            self._state = fresh._state
-            return True
+    def _adopt(self, fresh: VectorIndex) -> None:
+        self._state = fresh._state
 
     # -- reading
 
