@@ -1,12 +1,14 @@
 """member_duty: what a unit does in an incident, from plan member duties and 四类清单 rows.
 
 The unit asked about is a linked organisation or, for sub-units and groups the gazetteer does
-not know by the question's wording ("危化科", "居委会"), the duty holder whose name shares the
-most with the question. Its duties are ranked by: about the asked incident type (or a parent or
-subtype of it), the plan that speaks for the incident (its own special plan, then the general
-plan, then other plans), then duty-list rows (责任清单 first), and the words the question shares
-with the duty. When none of its duties is about that incident, the answer says so and lists the
-closest ones.
+not know by the question's wording ("居委会"), the duty holder whose name shares the most with
+the question or that the name shortens ("危化科" for 危险化学品安全监督管理科). Its duties are
+ranked by: about the asked incident type (or a parent or subtype of it, or written in a plan
+that assigns the unit a part in it), what the question asks beyond unit and incident (a duty
+written for its condition, a timed action when the first one is asked: duty_focus), the plan
+that speaks for the incident (its own special plan, then the general plan, then other plans),
+then duty-list rows (责任清单 first), and the words the question shares with the duty. When none
+of its duties is about that incident, the answer says so and lists the closest ones.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import Any
 from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers._match import bigrams, cite, clean, question_bigrams, source
+from retrieval.answers.duty_focus import focus_score
 from retrieval.answers.units import source_rank
 from retrieval.contract import Answer, Entity, Fact
 from retrieval.passages import strip_number
@@ -23,12 +26,14 @@ from retrieval.passages import strip_number
 ROUTES: list[tuple[str, str, int]] = [
     ("member_duty",
      r"(?:负责|负|干|做|管|承担)(?:什么|啥|嘛|哪些)|要做什么|要干|做什么|职责|具体管|负什么责"
-     r"|清单里(?:是)?怎么|清单里(?:有)?哪些|要管吗|先做什么|负责哪",
+     r"|清单里(?:是)?怎么|清单里(?:有)?哪些|要管吗|先做什么|负责哪"
+     r"|(?:局|委|办|中心|站|所|队|科|公司|单位|指挥部|居委会|村委会)(?:应该|应当|该|要|需要)?"
+     r"(?:怎么做|怎么办|如何做|如何应对)",
      15),
 ]
 
-_SUB_UNIT = re.compile(r"(?:^|[的，,、；])((?:(?!的)[\u4e00-\u9fff]){0,10}?(?:科|中心|站|所|队|办|居委会|村委会|分指挥部))"
-                       r"(?=[的在要负干做具先接碰对管，,]|$)")
+_SUB_UNIT = re.compile(r"(?:^|[的，,、；后时了])((?:(?!的)[\u4e00-\u9fff]){0,10}?(?:科|中心|站|所|队|办|居委会|村委会|分指挥部))"
+                       r"(?=[的在要负干做具先接碰对管该应需怎如第首立马多，,]|$)")
 _ORG_AFFIX = re.compile(r"^(?:示例)?区|(?:分局|局|委员会|委|办公室|办|中心|支队|大队|公司)$")
 # Common shorthand for grass-roots units and the names documents use for them.
 _LONG_FORMS = {"居委会": ("居民委员会",), "村委会": ("村民委员会",)}
@@ -67,7 +72,7 @@ def _sub_units(q: str, known: set[str]) -> list[str]:
     园区应急分指挥部): a name ending like a unit, after the start, 的 or a comma."""
     out = []
     for m in _SUB_UNIT.finditer(q):
-        name = m.group(1)
+        name = re.split(r"[后时了]", m.group(1))[-1]  # "泄漏后镇水务站": the unit after the event
         if len(name) >= 2 and name not in known and name not in out and not any(name in k for k in known):
             out.append(name)
     return out
@@ -90,22 +95,82 @@ def _gives_task(tail: str) -> bool:
     return not tail.startswith(("的", "和")) and bool(_TASK.search(tail))
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """"危化科" for 危险化学品安全监督管理科, "应急局" for 区应急管理局: the short name's characters
+    in order within the full one, starting with its first distinctive character and ending with
+    the same unit word."""
+    core = re.sub(r"^(?:示例)?区", "", full)
+    if len(short) < 3 or len(core) <= len(short) or short[0] != core[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(core)
+    return all(ch in rest for ch in short)
+
+
+def _after_parent(name: str) -> list[str]:
+    """"应急管理局危化科" names the 科 after the 局 it belongs to: the name, then what follows
+    each parent-unit word in it."""
+    return [name] + [name[i + 1:] for i, ch in enumerate(name[:-3]) if ch in "局委办"]
+
+
+def _subject_of(sentence: str, unit: str) -> bool:
+    """The unit opens the sentence or one of its clauses ("……；园区指挥部在10分钟内通知……")."""
+    return any(strip_number(part).startswith(unit) for part in re.split(r"[；;：:]", sentence))
+
+
+def _from_unit(sentence: str, unit: str) -> str:
+    """The sentence from the unit's first task-giving mention on ("事故企业报告园区指挥部；园区
+    指挥部在10分钟内通知……" → "园区指挥部在10分钟内通知……")."""
+    for m in re.finditer(re.escape(unit), sentence):
+        if _gives_task(sentence[m.end():]):
+            # a condition before it ("……泄漏的，园区指挥部组织……") is part of the duty
+            return sentence[m.start():] if re.search(r"[；;]$", sentence[:m.start()]) else sentence
+    return sentence
+
+
+def _unit_clause(sentence: str, unit: str) -> str:
+    """The clause that speaks of the unit: from its first task-giving mention to the next "；"
+    (what follows may be another unit's task)."""
+    return re.split(r"[；;]", _from_unit(sentence, unit))[0]
+
+
+def _task_cell(row: str, unit: str) -> str:
+    """A table row ("| 地铁站 | 区公安分局 | 运营单位负责站内客流组织 |") says the unit's task in
+    one cell: that cell is the duty's text; a sentence is its own text."""
+    cells = [c.strip() for c in re.split(r"[|｜\t\u3000]", row) if c.strip()]
+    if len(cells) < 2:
+        return row
+    return next((c for c in cells for m in re.finditer(re.escape(unit), c)
+                 if _gives_task(c[m.end():])), row)
+
+
 def duty_sentences(store: GraphStore, unit: str, holder: str) -> list[dict[str, Any]]:
     """Sentences (or table rows) of any document that give `unit` a task ("……区卫生健康委配合，
-    负责病人救治", "居委会负责：……"): duties no duty fact holds. Each is a duty row of `holder`."""
+    负责病人救治", "居委会负责：……"): duties no duty fact holds. Each is a duty row of `holder`;
+    its quote is the sentence as written (an item number kept), its text without the number, its
+    context the whole section (which may name the incident the sentence is about)."""
     out = []
     for r in store.query("sections_mentioning", unit=unit):
         for s in _SENTENCE.split(r["text"] or ""):
             s = s.strip()
             if not any(_gives_task(s[m.end():]) for m in re.finditer(re.escape(unit), s)):
                 continue
-            quote = strip_number(s)
-            out.append({"subject": quote.startswith(unit), "org": holder, "duty": f"{r['doc_id']}#{r['path']}#{quote[:40]}",
+            text = _task_cell(strip_number(s), unit)
+            out.append({"subject": _subject_of(text, unit), "org": holder,
+                        "duty": f"{r['doc_id']}#{r['path']}#{text[:40]}",
                         "kind": "sentence", "list_kind": None, "head": unit, "item": None,
-                        "text": quote, "content": None, "about": None, "doc_id": r["doc_id"],
+                        "text": text, "content": None, "about": None, "doc_id": r["doc_id"],
                         "title": r["title"], "level": r["level"], "doc_kind": r["doc_kind"],
-                        "section": r["path"], "quote": quote})
+                        "section": r["path"], "quote": s, "context": r["text"] or "",
+                        "clause": _unit_clause(text, unit), "from_unit": _from_unit(text, unit)})
     return out
+
+
+def _said_in_facts(row: dict[str, Any], facts: list[dict[str, Any]]) -> bool:
+    """A sentence a duty fact of the same unit already quotes (the numbered line the fact was
+    read from): one citation of it is enough."""
+    s = clean(row["quote"])
+    return any(f["kind"] != "sentence" and f["org"] == row["org"] and f["doc_id"] == row["doc_id"]
+               and (s in clean(f["quote"]) or clean(f["quote"]) in s) for f in facts if f["quote"])
 
 
 def answer(store: GraphStore, query: Query) -> Answer | None:
@@ -120,11 +185,18 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     named = [o for o in linked if linked[o] and o not in holder_names]
     subs = _sub_units(q, {*linked, *(s for s in linked.values() if s)})
     extra: list[dict[str, Any]] = []
+    specific: list[str] = []  # sub-units the question names ("东湖街道的居委会"): the part, not the whole
     for unit in [*named, *subs]:
         rows = [r for form in (unit, *_LONG_FORMS.get(unit, ())) for r in duty_sentences(store, form, unit)]
         if rows:
             extra += rows
             scored.append((1.05, unit))  # more specific than the unit it belongs to
+            specific += [unit] if unit in subs else []
+        elif unit in subs:  # "危化科": a holder's name shortened the usual way
+            for h in sorted(holder_names):
+                if any(_abbreviates(short, h) for short in _after_parent(unit)):
+                    scored.append((1.05, h))
+                    specific.append(h)
     if not scored:
         scored = _by_short_word(q, [h["org"] for h in holders])
     if not scored:
@@ -132,8 +204,8 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     org_scores = dict((o, s) for s, o in scored)
     if max(org_scores.values()) >= 1.0:  # a unit named in the question: no look-alikes
         org_scores = {o: s for o, s in org_scores.items() if s >= 0.95}
-    if any(r["org"] in subs for r in extra):  # "东湖街道的居委会": the part, not the whole
-        org_scores = {o: s for o, s in org_scores.items() if o in subs}
+    if specific:
+        org_scores = {o: s for o, s in org_scores.items() if o in specific}
     parents = [s for s in linked.values() if s]
     # A unit whose name is part of a longer holder named in the question ("区市场监管局" in
     # "区市场监管局检验检测中心") yields to that more specific holder.
@@ -146,6 +218,7 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         if o in holder_names and org_scores[o] >= 1.0:
             rows += duty_sentences(store, linked.get(o) or o, o) if (linked.get(o) or o) in q else []
     rows += [r for r in extra if r["org"] in org_scores]
+    rows = [r for r in rows if r["kind"] != "sentence" or not _said_in_facts(r, rows)]
     if not rows:
         return None
     incident = query.incident()
@@ -157,6 +230,15 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     all_aliases = query.gazetteer.aliases("IncidentType") if incident is not None else []
     aliases = [s for s, n in all_aliases if incident is not None and n == incident.name]
     family_aliases = [s for s, n in all_aliases if n in family]
+    # Plans that give the unit a part in this very incident ("地铁站大客流的：区建管委牵头，轨道交通
+    # 运营单位配合") although their own title is another type (地下空间突发事件): the unit's
+    # duties there serve it. A general plan gives every unit a part in everything: not counted.
+    assigned = set()
+    if incident is not None:
+        subtypes = [n for n, cats in query.gazetteer.categories.items() if incident.name in cats]
+        assigned = {(u["org"], u["doc_id"]) for u in store.query(
+            "units_for_incidents", incidents=[incident.name, *subtypes])
+            if u["org"] in org_scores and u["level"] != "总体"}
     duties: dict[str, dict[str, Any]] = {}
     for r in rows:
         d = duties.setdefault(r["duty"], {**r, "abouts": set()})
@@ -175,8 +257,13 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
             return 0.8  # the duty names the incident as the question does
         if any(x in text_of(d) for x in family_aliases if len(x) >= 3):
             return 0.7
-        if _core(incident.name) and _core(incident.name) in (d["title"] or ""):
+        if (d["org"], d["doc_id"]) in assigned:
+            return 0.7
+        core = _core(incident.name)
+        if core and (core in (d["title"] or "") or len(core) >= 3 and core in text_of(d)):
             return 0.6
+        if any(x in d.get("context", "") for x in [*said, *family_aliases] if len(x) >= 3):
+            return 0.6  # a sentence in a paragraph about the incident
         return 0.0
 
     def src_bonus(d: dict[str, Any]) -> float:
@@ -199,12 +286,16 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         qd = qb - named_bigrams.get(d["org"], set())
         words = len(qd & bigrams(text_of(d) + (d.get("item") or "" if d["kind"] != "member_duty" else "")))
         s_inc = inc_score(d)
-        score = 3 * org_scores[d["org"]] + 2 * s_inc + 0.5 * words + src_bonus(d)
-        ranked.append((score, s_inc, d))
+        focus = focus_score(q, d.get("clause") or text_of(d))
+        score = 3 * org_scores[d["org"]] + 2 * s_inc + 0.5 * words + src_bonus(d) + focus
+        ranked.append((score, s_inc, d, focus))
     ranked.sort(key=lambda x: -x[0])
     org = ranked[0][2]["org"]
-    mine = [x for x in ranked if x[2]["org"] == org]
+    mine = [x[:3] for x in ranked if x[2]["org"] == org]
+    focused = {id(x[2]) for x in ranked if x[3] > 0}
     about = [x for x in mine if x[1] > 0]
+    if about:  # a duty that outranks every one about the incident (the question's words) stays
+        about = [x for x in mine if x[1] > 0 or x[0] > about[0][0]]
     if incident is not None and not about:
         shown = mine[:3]
         head = (f"{org}的职责中未写明{incident.name}方面的内容，"
@@ -213,17 +304,19 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         pool = about or mine
         top = pool[0][0]
         shown = [x for x in pool if x[0] >= top - 1.5]
-        facts_shown = [x for x in shown if x[2]["kind"] != "sentence"]
+        # a sentence written for what is asked (a condition, a timed action) counts as a fact
+        facts_shown = [x for x in shown if x[2]["kind"] != "sentence" or id(x[2]) in focused]
         if len(facts_shown) >= 3:  # enough duty facts: sentences only stand in for missing ones
             shown = facts_shown
         elif len(facts_shown) == 2:  # one sentence at most beside two facts
-            first = next((x for x in shown if x[2]["kind"] == "sentence"), None)
-            shown = [x for x in shown if x[2]["kind"] != "sentence" or x is first]
+            first = next((x for x in shown if x not in facts_shown), None)
+            shown = [x for x in shown if x in facts_shown or x is first]
         shown = shown[:3]
-        head = f"{org}" + (f"在{incident.name}中" if incident is not None and about else "") + "的职责："
+        head = f"{org}" + (f"在{incident.name}中" if incident is not None and shown[0][1] > 0 else "") + "的职责："
     items = []
     for i, (_, _, d) in enumerate(shown, 1):
-        items.append(f"{'①②③'[i - 1] if len(shown) > 1 else ''}{clean(text_of(d)).rstrip('。；;')}"
+        said = d.get("from_unit") or text_of(d)  # a sentence: from where the unit's task begins
+        items.append(f"{'①②③'[i - 1] if len(shown) > 1 else ''}{clean(said).rstrip('。；;')}"
                      f"（{source(d)}）")
     text = head + "；".join(items) + "。"
     used = [d for _, _, d in shown]

@@ -66,3 +66,30 @@ def test_unit_without_duties_falls_back(corpus_assistant):
 def test_duties_of_a_known_unit(corpus_assistant):
     a = corpus_assistant.ask("刮台风的时候区气象局负责啥？")
     assert a.answer.startswith("区气象局在防汛防台中的职责") and "预警信号" in a.answer
+
+
+def test_member_duty_of_a_sub_unit_by_its_short_name(corpus_assistant):
+    a = corpus_assistant.ask("化工厂着火了，应急管理局危化科要干啥？")
+    assert a.intent == "member_duty"
+    assert a.answer.startswith("危险化学品安全监督管理科") and "重大危险源备案" in a.answer
+    _cited(a)
+
+
+def test_member_duty_written_for_several_casualties_comes_first(corpus_assistant):
+    a = corpus_assistant.ask("车祸一下子好多人受伤，区急救中心该怎么做？")
+    assert a.intent == "member_duty"
+    assert "10分钟内报告委应急办" in _n(a.answer)
+    assert "3人以上伤亡" in a.citations[0].quote
+
+
+def test_member_duty_first_timed_action_comes_first(corpus_assistant):
+    a = corpus_assistant.ask("园区企业发生泄漏后园区应急分指挥部第一时间做什么？")
+    assert a.intent == "member_duty"
+    assert "10分钟内通知相邻企业" in _n(a.answer)
+    assert "10分钟内通知相邻企业" in a.citations[0].quote
+
+
+def test_member_duty_quote_keeps_the_item_number(corpus_assistant):
+    a = corpus_assistant.ask("供水被污染以后，区卫生健康委负责哪些事情？")
+    quotes = [_n(c.quote) for c in a.citations]
+    assert any(q.startswith(_n("2.区卫生健康委：")) for q in quotes), quotes
