@@ -17,7 +17,7 @@ from typing import Any
 from kg.checks import CheckReport, Finding, run_checks
 from kg.store import GraphStore
 from retrieval.answers import Query, article_check, statements
-from retrieval.answers._match import bigrams, question_bigrams
+from retrieval.answers._match import GENERIC, bigrams, question_bigrams
 from retrieval.contract import Answer, Citation, Entity, Fact
 
 ROUTES: list[tuple[str, str, int]] = [
@@ -163,7 +163,8 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         # "A说……，和B一致吗": a finding of no asked-for kind that is not about both documents
         # does not answer it; the two documents' own sentences do.
         pair = statements.named_pair(store, query)
-        if pair and not {pair[0].doc_id, pair[1].doc_id} <= set(best.doc_ids):
+        if pair and (not {pair[0].doc_id, pair[1].doc_id} <= set(best.doc_ids)
+                     or not _on_statement(best, statements.statement_grams(query.text, *pair))):
             stated = statements.answer(store, query, pair)
             if stated is not None:
                 return stated
@@ -177,6 +178,12 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
             and f.clauses[0].doc_id == best.clauses[0].doc_id and f is not best
             and _score(f, query, qgrams) >= best_score * 0.6]
     return _finding_answer(query, [best, *same[:3]])
+
+
+def _on_statement(f: Finding, grams: set[str]) -> bool:
+    """The finding's clauses say something of the statement (two of its words, not generic)."""
+    quotes = bigrams(" ".join(c.quote for c in f.clauses))
+    return len({g for g in grams if g not in GENERIC} & quotes) >= 2
 
 
 def _about(f: Finding, incident: str, query: Query) -> bool:

@@ -79,27 +79,33 @@ def name_floor(n_docs: int) -> float:
     return 2 * math.log((n_docs + 1) / 2)
 
 
+def _names(weights: list[float], n_docs: int) -> bool:
+    """Enough to name one title: `name_floor` reached, or a bigram no other title has."""
+    return bool(weights) and (sum(weights) >= name_floor(n_docs)
+                              or max(weights) >= math.log(n_docs + 1) - 1e-9)
+
+
 def is_named(d: Named, n_docs: int) -> bool:
-    """Named for sure: `name_floor` reached, or a bigram no other title has ("总体预案")."""
-    return d.weight >= name_floor(n_docs) or max(d.matched.values()) >= math.log(n_docs + 1) - 1e-9
+    """Named for sure ("新华街道预案", or "总体预案" by the one title holding 总体)."""
+    return _names(list(d.matched.values()), n_docs)
 
 
 def two_documents(text: str, docs: list[dict]) -> tuple[Named, Named] | None:
     """(the document said to state something, the one it is compared with), by the order the
-    question names them; each named by wording the other's title does not explain, worth at
-    least `name_floor`."""
+    question names them; each named by wording the other's title does not explain."""
+    n = len(docs)
     named = named_documents(text, docs)
-    floor = name_floor(len(docs))
-    if not named or named[0].weight < floor:
+    if not named or not is_named(named[0], n):
         return None
     first = named[0]
-    rest = sorted(named[1:], key=lambda d: -sum(w for g, w in d.matched.items()
-                                                  if g not in first.matched))
-    if not rest:
+
+    def extra(d: Named) -> list[float]:
+        return [w for g, w in d.matched.items() if g not in first.matched]
+
+    rest = sorted(named[1:], key=lambda d: -sum(extra(d)))
+    if not rest or not _names(extra(rest[0]), n):
         return None
     second = rest[0]
-    if sum(w for g, w in second.matched.items() if g not in first.matched) < floor:
-        return None
     return (first, second) if first.span <= second.span else (second, first)
 
 
@@ -111,14 +117,15 @@ def statement_grams(text: str, a: Named, b: Named) -> set[str]:
 
 def best_sentence(grams: set[str], candidates: list[tuple[str, str]],
                   context: set[str] = frozenset()) -> tuple[str, str, float] | None:
-    """(section, sentence, score) sharing most of the statement (twice) and of its context,
-    shorter sentences first on a tie."""
-    best = None
+    """(section, sentence, hits): the sentence sharing most of the statement (counted twice) and
+    of its context, for its length (a long article shares something with everything)."""
+    best, top = None, 0.0
     for section, s in candidates:
         sg = bigrams(s)
         hits = 2 * len(grams & sg) + len(context & sg)
-        if hits and (best is None or (hits, -len(s)) > (best[2], -len(best[1]))):
-            best = (section, s, hits)
+        score = hits / max(len(sg), 20) ** 0.3
+        if hits and score > top:
+            best, top = (section, s, hits), score
     return best
 
 

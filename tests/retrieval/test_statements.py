@@ -61,3 +61,20 @@ def test_the_article_asked_about_and_the_findings_on_it():
 def test_a_name_may_hold_one_stray_character():
     a, b = two_documents("河西镇的预案讲镇里不建物资仓库，跟物资仓库管理规定一样吗?", DOCS)
     assert (a.doc_id, b.doc_id) == ("p2", "r1") and a.span == (0, 6)
+
+
+def test_a_title_word_no_other_title_has_names_it():
+    a, b = two_documents("河西镇预案说镇里组建抢险队，这跟总体预案一致吗?", DOCS)
+    assert (a.doc_id, b.doc_id) == ("p2", "g")
+
+
+def test_a_finding_between_the_two_documents_on_another_subject_does_not_answer():
+    from kg.checks.model import Clause, Finding
+    from retrieval.answers.consistency import _on_statement
+
+    a, b = two_documents("河西镇预案说镇里组建抢险队，这跟总体预案一致吗?", DOCS)
+    grams = statement_grams("河西镇预案说镇里组建抢险队，这跟总体预案一致吗?", a, b)
+    grading = Finding(rule="grading_conflict", severity="error", title="", explanation="", clauses=[
+        Clause(doc_id="p2", quote="死亡3人以上的为较大事件。"), Clause(doc_id="g", quote="较大　3人以上")])
+    teams = grading.model_copy(update={"clauses": [Clause(doc_id="p2", quote="镇组建抢险队1支。")]})
+    assert not _on_statement(grading, grams) and _on_statement(teams, grams)
