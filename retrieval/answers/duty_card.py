@@ -88,15 +88,15 @@ def _part(store: GraphStore, query: Query, part: str, incident) -> Answer | None
 
 
 def card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
-    uncovered = _uncovered(store, query)
+    orphan = uncovered(store, query)
     linked = query.first("IncidentType")
-    if uncovered is not None and linked is None:
-        return _with_residual_rule(query, uncovered, None)
+    if orphan is not None and linked is None:
+        return with_residual_rule(query, orphan, None)
     base = _card(store, query, parts)
-    return _with_residual_rule(query, uncovered, base) if uncovered is not None else base
+    return with_residual_rule(query, orphan, base) if orphan is not None else base
 
 
-def _uncovered(store: GraphStore, query: Query):
+def uncovered(store: GraphStore, query: Query):
     """The check finding for an incident type the question names that no plan covers."""
     from retrieval.answers.consistency import uncovered_incident
 
@@ -106,7 +106,7 @@ def _uncovered(store: GraphStore, query: Query):
         return None
 
 
-def _with_residual_rule(query: Query, finding, base: Answer | None) -> Answer:
+def with_residual_rule(query: Query, finding, base: Answer | None) -> Answer:
     """No plan names a lead for the type asked about: say so, quote the general plan's rule for
     unlisted incidents first, then the card of the type the wording also names (the fire in
     "储能电站着火") as the immediate response."""

@@ -160,7 +160,7 @@ def test_a_taxonomy_type_the_plans_never_name_is_found_by_its_longest_surface():
 def test_the_card_leads_with_the_residual_rule_then_the_immediate_response():
     from kg.checks.model import Clause, Finding
     from retrieval.answers import Query
-    from retrieval.answers.duty_card import _with_residual_rule
+    from retrieval.answers.duty_card import with_residual_rule
     from retrieval.contract import Answer, Citation
 
     rule = Clause(doc_id="g", title="某县总体应急预案", section="4.2", role="兜底条款",
@@ -171,11 +171,11 @@ def test_the_card_leads_with_the_residual_rule_then_the_immediate_response():
     q = Query(question="加氢站起火了谁牵头？用什么预案？", text="加氢站起火了谁牵头?用什么预案?", intent="duty_card")
     fire = Answer(question=q.question, intent="duty_card", answer="【火灾事故】\n牵头/配合：县消防救援大队牵头。",
                   citations=[Citation(doc_id="f", title="某县火灾预案", section="2", quote="火灾由县消防救援大队牵头。")])
-    a = _with_residual_rule(q, f, fire)
+    a = with_residual_rule(q, f, fire)
     assert a.answer.startswith("【氢能站事故】没有预案规定") and "报县应急委决定" in a.answer
     assert "先期处置按火灾事故：\n牵头/配合" in a.answer
     assert [c.doc_id for c in a.citations] == ["g", "f", "t.csv"]
-    alone = _with_residual_rule(q, f, None)
+    alone = with_residual_rule(q, f, None)
     assert [c.doc_id for c in alone.citations] == ["g", "t.csv"]
 
 
