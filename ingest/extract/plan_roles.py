@@ -473,6 +473,26 @@ def parse_duty_line(para: Para, resolve: OrgResolver, in_duty_section: bool,
     return DutyFact(orgs=orgs, text=body, quote=para.quote, head=m.group("head"))
 
 
+# "……为第一责任人。居委会负责：组织……；……。": a unit's duties given inside a paragraph.
+_SENTENCE_DUTY = re.compile(r"^(?P<head>[^，。：:；;]{2,12}?)负责[：:](?P<text>.+)$")
+
+
+def sentence_duties(para: Para, resolve: OrgResolver,
+                    known: Callable[[str], bool] = lambda _: True) -> list[DutyFact]:
+    """Duties a sentence inside a duty section's paragraph gives with "X负责：" (the paragraph
+    itself starts otherwise); the quote is that sentence."""
+    out = []
+    for sent in [x.strip() for x in re.split(r"(?<=[。！？!?])", para.text) if x.strip()][1:]:
+        m = _SENTENCE_DUTY.match(sent)
+        if m is None or sent not in para.quote:
+            continue
+        orgs = duty_orgs(m.group("head"), resolve, lenient=True, known=known)
+        if orgs:
+            out.append(DutyFact(orgs=orgs, text=m.group("text").strip(), quote=sent,
+                                head=m.group("head")))
+    return out
+
+
 _ORG_COL = re.compile(r"^(?:成员|责任|主要|相关)?(?:单位|部门|科室|机构)(?:[/、／](?:单位|科室|部门|机构))?"
                       r"(?:名称)?$")
 
@@ -776,6 +796,9 @@ class PlanRolesExtractor:
                                      quote=para.quote, head=owner)
                     if d:
                         add_duty(d, section)
+                    elif in_duty:
+                        for sd in sentence_duties(para, resolve, known):
+                            add_duty(sd, section)
                 if resources_here:
                     for sent in sentences(para.text):
                         if sent not in para.quote:

@@ -197,6 +197,10 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
                 if any(_abbreviates(short, h) for short in _after_parent(unit)):
                     scored.append((1.05, h))
                     specific.append(h)
+    # "东湖街道的居委会", both known units: the one after 的 is asked about, the other says whose
+    specific += [o for o, surf in linked.items() if surf and any(
+        p and p != surf and re.search(f"{re.escape(p)}[^，,。？?]{{0,4}}的{re.escape(surf)}", q)
+        for p in linked.values())]
     if not scored:
         scored = _by_short_word(q, [h["org"] for h in holders])
     if not scored:
@@ -267,13 +271,14 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
         return 0.0
 
     def src_bonus(d: dict[str, Any]) -> float:
+        # a sub-unit in the document of the unit it belongs to ("东湖街道的居委会")
+        own = d["org"] in specific and any(p in (d["title"] or "") for p in parents if p not in d["org"])
         if d["kind"] == "sentence":  # a duty fact, when there is one, says it more directly
-            own = d["org"] in subs and any(p in (d["title"] or "") for p in parents)
-            # a sub-unit in its parent's own document; a sentence whose subject is the unit
+            # a sentence whose subject is the unit
             return (0.2 if own else -0.6) + (0.5 if d.get("subject") else 0.0)
         if d["doc_kind"] == "plan":
             rank = source_rank(d, incident.name) if incident else 3
-            return 0.3 - 0.05 * rank
+            return 0.3 - 0.05 * rank + (1.0 if own else 0.0)
         return 0.2 - 0.03 * _LIST_ORDER.get(d["list_kind"] or "", 4)
 
     def text_of(d: dict[str, Any]) -> str:

@@ -206,6 +206,23 @@ def test_quotes_keep_the_item_number_the_source_line_starts_with(taxonomy):
     assert _roles(out)["总指挥"][0] == ["分管副县长"]
 
 
+def test_duties_given_inside_a_paragraph(taxonomy):
+    """"……第一责任人。村委会负责：……" in a duty section: the sentence is the duty and its quote;
+    outside a duty section, or when the sentence opens the paragraph otherwise, nothing."""
+    out, _ = _extract([
+        "二、组织体系",
+        "（三）村级职责",
+        "村党支部书记为本村防灾第一责任人。村委会负责：组织巡查山体裂缝；接到预警后逐户通知转移。"
+        "每个自然村确定1名信息员。",
+        "三、预防预警",
+        "气象站为信息来源。县急救站负责：备好救护车。",
+    ], taxonomy, TITLE)
+    duties = {n.props["org"]: n.props["text"] for n in out.nodes if n.label == "Responsibility"}
+    assert duties == {"村委会": "组织巡查山体裂缝；接到预警后逐户通知转移。"}
+    quotes = {r.provenance.quote for r in out.relationships if r.type == "HAS_DUTY"}
+    assert quotes == {"村委会负责：组织巡查山体裂缝；接到预警后逐户通知转移。"}
+
+
 def test_logical_paragraphs_do_not_swallow_the_next_label():
     paras = logical_paragraphs([Block(text="副总指挥：县应急局局长、县公安局分管副局长"),
                                 Block(text="成员单位：县应急局、县公安局。")])

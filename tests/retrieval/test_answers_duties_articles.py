@@ -93,3 +93,9 @@ def test_member_duty_quote_keeps_the_item_number(corpus_assistant):
     a = corpus_assistant.ask("供水被污染以后，区卫生健康委负责哪些事情？")
     quotes = [_n(c.quote) for c in a.citations]
     assert any(q.startswith(_n("2.区卫生健康委：")) for q in quotes), quotes
+
+
+def test_member_duty_of_a_unit_belonging_to_another_named_one(corpus_assistant):
+    a = corpus_assistant.ask("东湖街道下面的居委会遇到台风要做什么？")
+    assert a.answer.startswith("居委会") and "一对一" in a.answer
+    assert a.citations[0].doc_id == "donghu_street_plan.html"
