@@ -90,9 +90,10 @@ def _by_short_word(q: str, orgs: list[str]) -> list[tuple[float, str]]:
 
 
 def _gives_task(tail: str) -> bool:
-    """The words after a unit's name give it a task ("配合，负责……"), not to the next unit."""
+    """The words after a unit's name give it a task ("配合，负责……"), not to the next unit nor
+    name the unit's area ("适用于新华街道辖区内发生的……处置")."""
     tail = re.split(r"[。；;]|，由|，区|、区", tail)[0]
-    return not tail.startswith(("的", "和")) and bool(_TASK.search(tail))
+    return not tail.startswith(("的", "和", "辖区", "行政区域", "范围", "境内")) and bool(_TASK.search(tail))
 
 
 def _abbreviates(short: str, full: str) -> bool:

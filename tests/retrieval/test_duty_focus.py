@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from retrieval.answers.duties import (ROUTES, _abbreviates, _after_parent, _from_unit,
-                                      _sub_units, _subject_of, _task_cell, _unit_clause)
+                                      _gives_task, _sub_units, _subject_of, _task_cell,
+                                      _unit_clause)
 from retrieval.answers.duty_focus import (asks_first, asks_many_hurt, focus_score, timed,
                                           written_for_many_hurt)
 
@@ -110,3 +111,10 @@ def test_sub_units_named_in_questions():
 def test_how_should_a_unit_act_is_a_duty_question(question, routed):
     import re
     assert bool(re.search(ROUTES[0][1], question)) is routed
+
+
+def test_a_unit_named_as_a_place_is_given_no_task():
+    s = "本办法适用于城西镇辖区内发生的各类突发事件的先期处置。"
+    tail = s[s.index("城西镇") + 3:]
+    assert not _gives_task(tail)
+    assert _gives_task("接报后15分钟内到达现场，组织疏散。")
