@@ -13,6 +13,7 @@ from typing import Any
 from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers._match import question_bigrams
+from retrieval.answers.clauses import longest_common
 from retrieval.answers.experts import mask_phones_in_text
 from retrieval.contract import Answer, Citation
 from retrieval.normalize import char_bigrams
@@ -42,13 +43,7 @@ def _match(head: str, title: str) -> int:
     """How much of `head` names `title`: the longest run they share, or an abbreviation of
     three or more characters written in the title's order ("卫健委" in 卫生健康委员会)."""
     body = _title_body(title)
-    best = 0
-    for i in range(len(head)):
-        for j in range(i + best + 1, len(head) + 1):
-            if head[i:j] in body:
-                best = j - i
-            else:
-                break
+    best = longest_common(head, body)
     for n in range(min(len(head), 6), 2, -1):
         short = head[-n:]
         if n > best and _subsequence(short, body) and short[0] in body:
