@@ -45,6 +45,7 @@ _RULE_CUES: dict[str, str] = {
 _STOP = {"预案", "一致", "清单", "里的", "吗？", "单位", "示例", "例区", "说的", "总体", "体预"}
 _CACHE: dict[Any, tuple[tuple, CheckReport]] = {}
 _LOCK = threading.Lock()
+_REFERENCES: dict[tuple, Any] = {}
 
 
 def _reference():
@@ -56,7 +57,19 @@ def _reference():
     from kg.settings import load_settings
 
     directory = load_settings().taxonomy_dir
-    return check_reference(load_taxonomy(directory)) if directory.is_dir() else Reference()
+    if not directory.is_dir():
+        return Reference()
+    # Read once per state of the tables: the duty card asks on every question.
+    state = (str(directory), tuple(sorted((p.name, p.stat().st_mtime_ns)
+                                          for p in directory.iterdir() if p.is_file())))
+    with _LOCK:
+        cached = _REFERENCES.get(state)
+    if cached is None:
+        cached = check_reference(load_taxonomy(directory))
+        with _LOCK:
+            _REFERENCES.clear()
+            _REFERENCES[state] = cached
+    return cached
 
 
 def _report(store: GraphStore) -> CheckReport:
