@@ -62,12 +62,18 @@ def colloquial(text: str) -> str:
     return text
 
 
+def in_order(short: str, text: str) -> bool:
+    """Every character of `short` occurs in `text`, in the same order: how Chinese shorthand
+    is made (危化品 in 危险化学品, 卫健委 in 卫生健康委员会)."""
+    it = iter(text)
+    return all(ch in it for ch in short)
+
+
 def _is_abbreviation(short: str, long: str) -> bool:
     """Chinese shorthand keeps characters in order and starts with the same one (危化品 ⊂ 危险化学品)."""
     if not short or len(short) >= len(long) or short[0] != long[0]:
         return False
-    it = iter(long)
-    return all(ch in it for ch in short)
+    return in_order(short, long)
 
 
 def learn_shorthand(pairs: Iterable[tuple[str, str]], min_support: int = 2) -> dict[str, str]:

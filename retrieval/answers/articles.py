@@ -17,6 +17,7 @@ from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers._match import bigrams, cite, clean, question_bigrams, source
 from retrieval.contract import Answer, Fact
+from retrieval.normalize import in_order
 from retrieval.passages import answer_types
 
 ROUTES: list[tuple[str, str, int]] = [
@@ -65,8 +66,7 @@ def _abbreviates(short: str, name: str) -> bool:
         return False
     if len(short) == 2 and short[0] != name[0]:
         return False
-    it = iter(name)
-    return all(ch in it for ch in short)
+    return in_order(short, name)
 
 
 _ABBR_END = re.compile(r"(?:法|条例|办法|规定|细则)")

@@ -21,6 +21,7 @@ from retrieval.answers._match import bigrams, cite, clean, question_bigrams, sou
 from retrieval.answers.duty_focus import focus_score
 from retrieval.answers.units import source_rank
 from retrieval.contract import Answer, Entity, Fact
+from retrieval.normalize import in_order
 from retrieval.passages import strip_number
 
 ROUTES: list[tuple[str, str, int]] = [
@@ -103,8 +104,7 @@ def _abbreviates(short: str, full: str) -> bool:
     core = re.sub(r"^(?:示例)?区", "", full)
     if len(short) < 3 or len(core) <= len(short) or short[0] != core[0] or short[-1] != full[-1]:
         return False
-    rest = iter(core)
-    return all(ch in rest for ch in short)
+    return in_order(short, core)
 
 
 def _after_parent(name: str) -> list[str]:

@@ -16,7 +16,7 @@ from retrieval.answers._match import question_bigrams
 from retrieval.answers.clauses import longest_common
 from retrieval.answers.experts import mask_phones_in_text
 from retrieval.contract import Answer, Citation
-from retrieval.normalize import char_bigrams
+from retrieval.normalize import char_bigrams, in_order
 from retrieval.passages import answer_types, is_heading, strip_number
 
 # What a document is called by its kind; a question names it as "<words of its title><kind>".
@@ -34,11 +34,6 @@ def _title_body(title: str) -> str:
     return _NOTE.sub("", _DISTRICT.sub("", title or "", count=1))
 
 
-def _subsequence(short: str, text: str) -> bool:
-    it = iter(text)
-    return all(ch in it for ch in short)
-
-
 def _match(head: str, title: str) -> int:
     """How much of `head` names `title`: the longest run they share, or an abbreviation of
     three or more characters written in the title's order ("卫健委" in 卫生健康委员会)."""
@@ -46,7 +41,7 @@ def _match(head: str, title: str) -> int:
     best = longest_common(head, body)
     for n in range(min(len(head), 6), 2, -1):
         short = head[-n:]
-        if n > best and _subsequence(short, body) and short[0] in body:
+        if n > best and in_order(short, body) and short[0] in body:
             return n
     return best
 
