@@ -66,15 +66,18 @@ def title_core(title: str) -> str:
     return _TITLE_NOISE.sub("", t)
 
 
-def longest_common(a: str, b: str) -> int:
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
+def common_run(text: str, other: str) -> str:
+    """The longest piece of `text` that `other` contains."""
+    best = ""
+    for i in range(len(text)):
+        j = i + len(best) + 1
+        while j <= len(text) and text[i:j] in other:
+            best, j = text[i:j], j + 1
     return best
+
+
+def longest_common(a: str, b: str) -> int:
+    return len(common_run(a, b))
 
 
 @dataclass

@@ -78,17 +78,7 @@ def _clause(p: Pick) -> str:
 def need(p: Pick, question: str) -> str:
     """The longest run of the question's words the resource's speciality (or clause) states:
     "化学中毒" for a hospital treating 批量创伤、化学中毒 asked about 化学中毒的伤员."""
-    return common_run(re.sub(_ASKS_HOSPITAL.pattern, "", question), _clause(p))
-
-
-def common_run(text: str, other: str) -> str:
-    """The longest piece of `text` that `other` contains."""
-    best = ""
-    for i in range(len(text)):
-        j = i + len(best) + 1
-        while j <= len(text) and text[i:j] in other:
-            best, j = text[i:j], j + 1
-    return best
+    return cl.common_run(re.sub(_ASKS_HOSPITAL.pattern, "", question), _clause(p))
 
 
 def hospitals(picks: list[Pick], question: str, asked: set[str]) -> list[Pick]:

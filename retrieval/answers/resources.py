@@ -159,7 +159,7 @@ def _row_named(question: str, block: str) -> str:
     rows = block.split("\n")[1:]
     if len(rows) < 2:
         return block
-    named = [(row, rp.common_run(question, row)) for row in rows]
+    named = [(row, cl.common_run(question, row)) for row in rows]
     own = [row for row, run in named if len(run) >= 4
            and not any(run in other for other in rows if other is not row)]
     return own[0] if len(own) == 1 else block
