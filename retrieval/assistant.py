@@ -12,13 +12,17 @@ from typing import Protocol
 
 from kg.store import GraphStore
 from retrieval.contract import Answer, Citation
+from retrieval.passages import strip_number
 from retrieval.answers import Query
 from retrieval.answers.experts import mask_phones_in_text
 from retrieval.answers.named_docs import complete as with_named_documents
 from retrieval.answers.registry import routes
 from retrieval.linker import Gazetteer, SemanticLinker
 from retrieval.normalize import learn_shorthand, normalize_question
+from retrieval.reader import rank, read
 from retrieval.router import route
+from retrieval.scope import Scope, ScopeIndex
+from retrieval.trust import fits_ask, holds_up, in_scope, makes_claim, outdone
 
 
 class Passage(Protocol):
@@ -109,11 +113,13 @@ class Assistant:
         self._generation = generation or (lambda: None)
         self._seen_generation: object = object()
         self._gazetteer: Gazetteer | None = None
+        self._scopes = ScopeIndex([])
 
     def _refresh(self) -> None:
         gen = self._generation()
         if gen != self._seen_generation or self._gazetteer is None:
             self._gazetteer = build_gazetteer(self._store, self._embedder_factory)
+            self._scopes = ScopeIndex(self._store.query("document_list", kind=None, doc_id=None))
             self._seen_generation = gen
 
     def ask(self, question: str, *, show_phones: bool = False, intent: str | None = None
@@ -142,32 +148,86 @@ class Assistant:
         entities = self._gazetteer.link(q)
         query = Query(question=question, text=q, intent=intent, entities=entities,
                       gazetteer=self._gazetteer, show_phones=show_phones)
+        scope = self._scopes.scope(q)
         ans = None
         for route_intent, _, _, module in routes():
             if route_intent == intent:
                 ans = module.answer(self._store, query)
                 break
-        if ans is None:
-            ans = self._fallback(question, q, intent, entities, show_phones)
-        return with_named_documents(self._store, query, ans)
+        ranked, graph_evidence = None, None
+        if ans is not None:
+            ans = with_named_documents(self._store, query, ans)
+            if holds_up(ans, scope) and fits_ask(q, ans):
+                ranked = self._rank(q, scope)
+                if ranked is None or not outdone(q, ans, ranked[0], scope, ranked[2], entities):
+                    return ans
+            elif ans.status == "answered" and not makes_claim(ans) and in_scope(ans, scope):
+                # "预案未写明……" with its sources: the honest evidence the graph has, unless a
+                # document sentence does answer
+                graph_evidence = ans.model_copy(update={"status": "evidence"})
+        shown = (lambda t: t) if show_phones else mask_phones_in_text
+        reading = self._read(question, q, intent, entities, scope, shown, ranked)
+        if reading is not None:
+            return reading
+        if graph_evidence is not None:
+            return graph_evidence
+        kept = [c for c in (ans.citations if ans else []) if scope.allows(c.doc_id)][:2]
+        return with_named_documents(
+            self._store, query,
+            self._fallback(question, q, intent, entities, show_phones, scope, kept))
+
+    def _search(self):
+        if self._passages is None and self._passages_factory is not None:
+            self._passages = self._passages_factory()
+        return self._passages
+
+    def _rank(self, q: str, scope: Scope):
+        """(the reader's ranked clauses, the best one's own coverage, the word statistics), or
+        None without a text search."""
+        search = self._search()
+        if search is None or not hasattr(search, "sections"):
+            return None
+        df = search.bigram_df()
+        cands = rank(q, search.sections(q), scope, df, scope.words)
+        return cands, max((c.own for c in cands), default=0.0), df
+
+    def _read(self, question: str, q: str, intent: str, entities, scope: Scope,
+              shown: Callable[[str], str], ranked=None) -> Answer | None:
+        """A direct answer read off one document clause, when one clearly answers."""
+        ranked = ranked or self._rank(q, scope)
+        if ranked is None:
+            return None
+        got = read(q, ranked[0])
+        if got is None:
+            return None
+        cite = Citation(doc_id=got.doc_id, title=got.title, section=got.section,
+                        quote=shown(got.sentence))
+        text = (f"{shown(got.clause)}（《{got.title}》{got.section}）。\n"
+                f"原文：{shown(strip_number(got.sentence))}")
+        return Answer(question=question, intent=intent, status="answered", entities=entities,
+                      answer=text, citations=[cite])
 
     def _fallback(self, question: str, q: str, intent: str, entities,
-                  show_phones: bool = False) -> Answer:
-        """No graph fact answers: say so, and give the best passages with verbatim quotes."""
-        if self._passages_factory is None:
-            return Answer(question=question, intent=intent, entities=entities,
+                  show_phones: bool = False, scope: Scope | None = None,
+                  kept: list[Citation] | None = None) -> Answer:
+        """No direct answer: say so, and give the most relevant sentences, verbatim, from what
+        the question names (the graph answer's own sources within it first)."""
+        kept = list(kept or [])
+        search = self._search()
+        if search is None and not kept:
+            return Answer(question=question, intent=intent, entities=entities, status="not_found",
                           answer="未在知识图谱中找到直接答案，且未加载文本检索。")
-        if self._passages is None:
-            self._passages = self._passages_factory()
-        hits = self._passages.search(q, k=3)
-        if not hits:
-            return Answer(question=question, intent=intent, entities=entities,
+        hits = search.search(q, k=12 if scope and scope.named else 3) if search else []
+        if scope is not None and scope.named:
+            hits = [h for h in hits if scope.allows(h.doc_id)] or hits
+        if not hits and not kept:
+            return Answer(question=question, intent=intent, entities=entities, status="not_found",
                           answer="未在知识图谱和文档中找到相关内容。")
         # A passage may be a roster row: its phone numbers are masked like the expert answers'.
         shown = (lambda t: t) if show_phones else mask_phones_in_text
-        cites = [Citation(doc_id=h.doc_id, title=h.title, section=h.section, quote=shown(h.text))
-                 for h in hits]
+        cites = kept + [Citation(doc_id=h.doc_id, title=h.title, section=h.section,
+                                 quote=shown(h.text)) for h in hits[:3]]
         lines = [f"{i}.《{c.title}》{c.section}：{c.quote}" for i, c in enumerate(cites, 1)]
-        text = "未在知识图谱中找到直接答案。以下是最相关的条文：\n" + "\n".join(lines)
+        text = "未能确定直接答案。以下是最相关的条文：\n" + "\n".join(lines)
         return Answer(question=question, intent="passages" if intent == "passages" else intent,
-                      entities=entities, answer=text, citations=cites)
+                      status="evidence", entities=entities, answer=text, citations=cites)

@@ -32,6 +32,17 @@ class Passage:
     score: float
 
 
+@dataclass
+class Section:
+    """A retrieved section, whole: the reader looks for the answering sentence in it."""
+    doc_id: str
+    title: str
+    path: str
+    headings: list[str]  # from the top heading down to the section's own
+    body: str
+    score: float
+
+
 def index_generation(index_dir: Path) -> str | None:
     """Changes whenever any process rebuilt the indexes (i.e. after every ingest/delete)."""
     try:
@@ -224,12 +235,57 @@ class HybridPassageSearch:
     def _item(self, key: str) -> IndexItem:
         return self._vector.item(key) if key in self._vector else self._lexical.item(key)
 
-    def search(self, question: str, k: int = 5) -> list[Passage]:
+    def _rankings(self, question: str, depth: int) -> tuple[list[str], list[str]]:
         self._vector.refresh()
         self._lexical.refresh()
         qv = self._embedder.encode_queries([question])[0]
-        vec = [key for key, _ in self._vector.search(qv, self._depth)]
-        lex = [key for key, _ in self._lexical.search(question, self._depth)]
+        return ([key for key, _ in self._vector.search(qv, depth)],
+                [key for key, _ in self._lexical.search(question, depth)])
+
+    def _headings(self) -> dict[tuple[str, str], str]:
+        """(doc_id, path) → the section's heading, read off the indexed text's first line."""
+        if getattr(self, "_heading_stamp", None) != self._vector.stamp:
+            out = {}
+            for it in self._vector.items:
+                first = it.text.split("\n", 1)[0] if "\n" in it.text else ""
+                title = it.meta.get("title") or ""
+                out[(it.meta["doc_id"], it.meta.get("path") or "")] = (
+                    first[len(title):].strip() if first.startswith(title) else first.strip())
+            self._heading_map, self._heading_stamp = out, self._vector.stamp
+        return self._heading_map
+
+    def bigram_df(self) -> tuple[dict[str, int], int]:
+        """How many sections (title, heading and text) hold each character bigram, and how many
+        sections there are: the reader weighs a question's words by it (a word no document uses
+        tells nothing)."""
+        if getattr(self, "_df_stamp", None) != self._vector.stamp:
+            df: dict[str, int] = {}
+            items = self._vector.items
+            for it in items:
+                for g in char_bigrams(unicodedata.normalize("NFKC", it.text or "")):
+                    df[g] = df.get(g, 0) + 1
+            self._df, self._df_n, self._df_stamp = df, len(items), self._vector.stamp
+        return self._df, self._df_n
+
+    def sections(self, question: str, depth: int | None = None) -> list[Section]:
+        """The sections both retrievers find for the question, fused by rank, each with the
+        headings above it (a group's duties sit under "（2）应急指挥组")."""
+        vec, lex = self._rankings(question, depth or self._depth)
+        heads = self._headings()
+        out = []
+        for key, score in rrf([vec, lex]):
+            m = self._item(key).meta
+            path = m.get("path") or ""
+            parts = path.split("/")
+            chain = [heads.get((m["doc_id"], "/".join(parts[:i])), "")
+                     for i in range(1, len(parts) + 1)]
+            out.append(Section(doc_id=m["doc_id"], title=m["title"], path=path,
+                               headings=[h for h in chain if h], body=m.get("body") or "",
+                               score=score))
+        return out
+
+    def search(self, question: str, k: int = 5) -> list[Passage]:
+        vec, lex = self._rankings(question, self._depth)
         pool = [key for key, _ in rrf([vec, lex])]
         q, want = question_bigrams(question), answer_types(question)
         quotes = {key: self._quote(key, q, want) for key in pool}

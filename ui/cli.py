@@ -105,6 +105,10 @@ class _IngestProgress:
         self._bar.update(1)
 
 
+STATUS_LABELS = {"answered": "【直接答案】", "evidence": "【相关条文（未能确定答案）】",
+                 "not_found": "【未找到相关内容】"}
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with services.assistant(settings) as assistant:
@@ -115,6 +119,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if args.json or args.question == "-":
                 print(json.dumps(answer.model_dump(), ensure_ascii=False), flush=True)
             else:
+                print(STATUS_LABELS[answer.status])
                 print(answer.answer)
                 for i, c in enumerate(answer.citations, 1):
                     print(f"  [{i}]《{c.title}》{c.section}：{c.quote}")
@@ -126,9 +131,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        items = load_qa(Path(args.qa_file))
+        items = [it for f in args.qa_file for it in load_qa(Path(f))]
     except (OSError, ValueError) as e:
-        print(f"错误：无法读取问答文件 {args.qa_file}（{e}）", file=sys.stderr)
+        print(f"错误：无法读取问答文件（{e}）", file=sys.stderr)
         return EXIT_FAILURES
     show = can_see_phones(args.role)
     with services.assistant(settings) as assistant:
@@ -246,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="以哪种角色回答（默认 viewer：专家电话打码；duty_officer/admin 可见）")
 
     sp = add("eval", "用问答文件评测：各题型准确率、引用准确率、延迟", cmd_eval)
-    sp.add_argument("qa_file", metavar="FILE.jsonl")
+    sp.add_argument("qa_file", metavar="FILE.jsonl", nargs="+", help="一个或多个问答文件，合并评测")
     sp.add_argument("--failures", default="eval_failures.jsonl", help="未通过题目的输出文件")
     sp.add_argument("--role", choices=ROLES, default="duty_officer",
                     help="以哪种角色评测（默认 duty_officer：值班员所见，含专家电话）")

@@ -18,7 +18,7 @@ from kg.checks import CheckReport, Finding, run_checks
 from kg.store import GraphStore
 from retrieval.answers import Query, article_check, statements
 from retrieval.answers._match import GENERIC, bigrams, question_bigrams
-from retrieval.contract import Answer, Citation, Entity, Fact
+from retrieval.contract import Answer, Citation, Entity, Fact, first_sentence
 
 ROUTES: list[tuple[str, str, int]] = [
     ("consistency",
@@ -212,12 +212,29 @@ _VERDICT = {"lead_conflict": "不一致", "grading_conflict": "不一致",
             "orphan_incident_type": "没有预案覆盖"}
 
 
+def _sentences(text: str) -> list[str]:
+    out = []
+    while text:
+        head = first_sentence(text)
+        out.append(head)
+        text = text[len(head):]
+    return [p for p in out if p.strip()]
+
+
 def _finding_answer(query: Query, findings: list[Finding]) -> Answer:
     first = findings[0]
     verdict = _VERDICT.get(first.rule, "有问题")
     if first.rule == "response_level_gap":
         verdict = "有空档" if "空档" in first.title else "未写明决定主体"
-    text = f"{verdict}。" + "".join(f.explanation for f in findings)
+    # The first sentence states the findings: the first one whole (what is wrong, what it means,
+    # what the rule says), the others by their first sentence; the rest follows.
+    heads, rests = [], []
+    for i, f in enumerate(findings):
+        parts = _sentences(f.explanation)
+        take = len(parts) if i == 0 else 1
+        heads.append("；".join(p.rstrip("。") for p in parts[:take]))
+        rests.append("".join(parts[take:]))
+    text = f"{verdict}：" + "；".join(heads) + "。" + "".join(rests)
     citations, facts = [], []
     seen = set()
     for f in findings:
@@ -297,7 +314,7 @@ def _agreement(store: GraphStore, query: Query, incident: Entity) -> Answer | No
         return None  # a plan the question names says otherwise: not ours to call consistent
     verdict = "一致" if len(plans) > 1 else "按现有预案"
     level = agree[0]["incident"]
-    text = (f"{verdict}。{'、'.join(plans)}都规定{level}由{main}牵头。" if len(plans) > 1
+    text = (f"{verdict}：{'、'.join(plans)}都规定{level}由{main}牵头。" if len(plans) > 1
             else f"{verdict}，{level}由{main}牵头（{plans[0]}）。")
     cits = []
     for r in agree[:4]:

@@ -686,7 +686,9 @@ def rule_answer(store: GraphStore, query: Query, v: _Vocab) -> Answer | None:
     order = {s: j for j, (_, _, s) in enumerate(pieces)}
     shown.sort(key=lambda s: order[s])
     title = art["title"] or art["doc_id"]
-    text_out = f"依据《{title}》{art['label']}：" + (lead if lead else "") + "".join(shown)
+    # The provision that answers first; the article's lead-in ("调用人数按照……确定：") after it.
+    text_out = f"依据《{title}》{art['label']}：" + "".join(shown) + (
+        f"\n（该条前文：{lead}）" if lead else "")
     cites = [Citation(doc_id=art["doc_id"], title=title, section=art["section"], quote=s)
              for s in shown]
     facts = [Fact(subject=title, relation="HAS_ARTICLE", object=art["label"],

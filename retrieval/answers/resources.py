@@ -23,6 +23,7 @@ from retrieval.answers import Query
 from retrieval.answers import clauses as cl
 from retrieval.answers import resource_pick as rp
 from retrieval.contract import Answer, Citation, Entity, Fact
+from retrieval.passages import is_heading
 
 _NOUNS = (r"物资|装备|器材|储备|队伍|救援队|抢险队|抢修队|消防队|消防站|救援站|救援力量|避难场所|安置点|"
           r"安置|避难|供水车|发电车|清障|登高|呼吸器|防化服|沙袋|挡水板|移动泵|排水泵|三脚架|快检车|"
@@ -192,7 +193,13 @@ def _hospital_answer(query: Query, chosen: list[rp.Pick], lines: list[tuple[dict
 
 
 def _flat(line: str) -> str:
-    return re.sub(r"\s*\n\s*", "；", line).rstrip("；;。")
+    """One run of text, without a title sentence it starts with ("8.2 物资保障。", "第二十三条　队伍
+    保障。"): the answer's first sentence is the provision itself."""
+    text = re.sub(r"\s*\n\s*", "；", line).rstrip("；;。")
+    head, sep, rest = text.partition("。")
+    if sep and rest.strip() and is_heading(head + "。"):
+        text = rest.strip()
+    return text
 
 
 def _resources(known: list[dict[str, Any]], used: list[tuple[dict[str, Any], str]]

@@ -47,7 +47,7 @@ def named_documents(text: str, docs: list[dict]) -> list[Named]:
     q = bigrams(text)
     out = []
     for doc_id, title in titled:
-        core = re.sub(r"[^\u4e00-\u9fff]", "", title)
+        core = re.sub(r"[^\u4e00-\u9fff]", "", bare_title(title))
         kind = core[-2:]  # 预案, 办法, 清单, 规定: a name ends with what the document is
         matched = {g: math.log((n + 1) / df[g]) for g in bigrams(title) & q}
         span = _span(text, matched, kind) if kind in matched else None
@@ -55,6 +55,13 @@ def named_documents(text: str, docs: list[dict]) -> list[Named]:
             named = {g: w for g, w in matched.items() if g in text[span[0]:span[1]]}
             out.append(Named(doc_id=doc_id, title=title, matched=named, span=span))
     return sorted(out, key=lambda d: -d.weight)
+
+
+def bare_title(title: str) -> str:
+    """Without an editor's 【…】 before it and a bracketed note after it ("（试行）", "（主要内容）"):
+    what is left ends with the kind word."""
+    title = re.sub(r"^【[^】]*】", "", title.strip())
+    return re.sub(r"(?:（[^（）]*）|\([^()]*\))$", "", title) or title
 
 
 def _span(text: str, matched: dict[str, float], kind: str) -> tuple[int, int] | None:

@@ -60,7 +60,7 @@ def test_regulation_named_in_the_question_restricts_the_answer(corpus_assistant)
 def test_unit_without_duties_falls_back(corpus_assistant):
     a = corpus_assistant.ask("区烟草专卖局在台风里负责什么？")  # no such unit in the graph
     assert a.intent == "member_duty"
-    assert a.answer.startswith("未在知识图谱")
+    assert a.status != "answered" and a.answer.startswith("未")
 
 
 def test_duties_of_a_known_unit(corpus_assistant):

@@ -115,4 +115,4 @@ def test_rule_questions_quote_the_article(corpus_assistant, question, article, f
 def test_question_the_graph_cannot_answer_falls_back(corpus_assistant) -> None:
     ans = corpus_assistant.ask("有没有懂考古文物修复的专家？")
     assert ans.experts == []
-    assert ans.answer.startswith("未在知识图谱")
+    assert ans.status != "answered" and ans.answer.startswith("未")

@@ -70,4 +70,4 @@ def test_rules_about_resources_are_not_resource_questions():
 def test_no_fitting_line_leaves_it_to_the_passages(assistant):
     a = assistant.ask("答测爆燃需要无人机等装备，有没有？")
     assert a.intent == "resource"
-    assert a.answer.startswith("未在知识图谱中找到直接答案")
+    assert a.status != "answered" and a.answer.startswith("未")

@@ -33,3 +33,49 @@ def test_accuracy_citations_latency_and_failures():
     assert [f["id"] for f in report.failures] == ["2"]
     text = render(report)
     assert "lead_unit" in text and "66.7%" in text and "p95 30.0 ms" in text
+
+
+def _ans(text: str, status: str = "answered", quotes: tuple[str, ...] = ()) -> Answer:
+    return Answer(question="", intent="lead_unit", status=status, answer=text,
+                  citations=[Citation(doc_id="d", title="t", section="1", quote=q) for q in quotes])
+
+
+def test_strict_outcomes_judge_the_first_sentence_and_the_status():
+    from retrieval.contract import first_sentence
+    from retrieval.evaluate import outcome
+
+    item = QAItem(id="s", question="港口事故谁牵头？", type="lead_unit", accept=["水运管理处"])
+    assert outcome(item, _ans("由水运管理处牵头。（《港口预案》4.1）")) == "answered_right"
+    # The fact only in a later sentence is a wrong direct answer, not a right one.
+    assert outcome(item, _ans("由安全监督处牵头。水运管理处配合。")) == "answered_wrong"
+    assert outcome(item, _ans("未能确定答案。相关条文：", "evidence",
+                              ("应急指挥组组长由水运管理处负责人担任。",))) == "evidence_holds"
+    assert outcome(item, _ans("未能确定答案。", "evidence", ("无关。",))) == "miss"
+    assert outcome(item, _ans("未找到。", "not_found")) == "miss"
+    # A title's inner punctuation does not end the first sentence.
+    assert first_sentence("按《关于（试行）的通知。》执行。其余") == "按《关于（试行）的通知。》执行。"
+
+
+def test_render_prints_the_strict_figures():
+    items = [QAItem(id="a", question="q1", type="lead_unit", accept=["甲局"]),
+             QAItem(id="b", question="q2", type="lead_unit", accept=["乙局"]),
+             QAItem(id="c", question="q3", type="grading", accept=["Ⅱ级"])]
+    answers = {"q1": _ans("甲局牵头。"), "q2": _ans("丙局牵头。乙局配合。"),
+               "q3": _ans("未能确定。", "evidence", ("属于Ⅱ级。",))}
+    report = evaluate(items, lambda q: answers[q])
+    assert [report.outcome(o) for o in ("answered_right", "answered_wrong", "evidence_holds",
+                                         "miss")] == [1, 1, 1, 0]
+    assert {f["id"]: f["outcome"] for f in report.failures} == {"b": "answered_wrong",
+                                                                 "c": "evidence_holds"}
+    text = render(report)
+    assert "直接回答正确 33.3%（1）" in text and "直接回答错误 33.3%（1）" in text
+
+
+def test_an_accepted_number_is_not_part_of_a_longer_one():
+    from retrieval.evaluate import outcome
+
+    item = QAItem(id="n", question="5人死亡几级？", type="grading", accept=["Ⅱ级", "5人"])
+    assert outcome(item, _ans("属于Ⅲ级。")) == "answered_wrong"  # NFKC: III级 holds II级
+    assert outcome(item, _ans("造成15人死亡。")) == "answered_wrong"
+    assert outcome(item, _ans("属于Ⅱ级（重大）。")) == "answered_right"
+    assert outcome(item, _ans("造成5人死亡的属于此级。")) == "answered_right"

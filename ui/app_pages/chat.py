@@ -35,10 +35,18 @@ def _card(answer: dict) -> None:
             common.records_table(answer["resources"])
 
 
+# How far an answer can be trusted (the answer contract's status), as the officer reads it.
+STATUS_LABELS = {"answered": ":green[**直接答案**]",
+                 "evidence": ":orange[**相关条文（未能确定答案）**]",
+                 "not_found": ":gray[**未找到相关内容**]"}
+
+
 def show_answer(answer: dict, latest: bool) -> None:
+    status = answer.get("status", "answered")
     if answer.get("intent") == "duty_card" and answer.get("facts"):  # not a passages fallback
         _card(answer)
     else:
+        st.markdown(STATUS_LABELS.get(status, STATUS_LABELS["evidence"]))
         st.markdown(common.md(answer["answer"]).replace("\n", "  \n"))
         if answer.get("experts"):
             common.records_table(answer["experts"], EXPERT_COLUMNS)

@@ -1,0 +1,324 @@
+"""Read the answer off the documents: find the answering sentence, then the answer in it.
+
+Used when no graph fact answers (or the graph's answer does not hold up): the retrieved
+sections' sentences are scored by how much of the question they cover — their own words first,
+their headings' and title's after — and whether they hold the kind of value asked (an
+organisation for 谁, a duration for 多久, a level for 哪一级, a title for 哪个预案, a date for
+何时). The answer is stated only when one sentence clearly wins; otherwise the caller shows
+the evidence. The rules are question words and value shapes, never a document's wording.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from retrieval.answers._match import GENERIC, bigrams
+from retrieval.lexical_index import tokenize
+from retrieval.passages import Section, strip_number
+from retrieval.scope import Scope
+
+_ORG = (r"(?:人民政府|党委|政府|委员会|指挥部|指挥机构|领导小组|办公室|工作组|专家组|部门|机构|单位"
+        r"|中心|厅|局|委|办|处|室|科|部|组|队|站|所|院|会|司|领导|负责人|主任|书记|组长|指挥长|总指挥"
+        r"|镇长|区长|县长|市长|省长|厅长|局长|处长|机关|公司|企业)")
+# A body or post in the act of doing something: "由X负责/启动/担任", "X牵头", "报X批准", "X任组长".
+_ACT = (r"(?:负责|担任|牵头|组织|启动|发布|决定|批准|宣布|统一|兼任|承担|会同|提出|建立|制定|实施"
+        r"|报请|提请|审议|确定|召集|主持|处置|协调|指挥|组成|派出|开展)")
+_WHO = (rf"由[^，。；：]{{0,40}}?{_ORG}[^，。；：]{{0,12}}?{_ACT}"
+        rf"|^[^，。；：]{{0,30}}?{_ORG}(?:负责|牵头|承担|担任|兼任|组织|会同)"
+        rf"|(?:报告|报送|报请|上报|报|向|经|请)[^，。；：]{{0,30}}?{_ORG}"
+        rf"|[^，。；：]{{1,30}}?{_ORG}(?:任|担任)(?:组长|副组长|主任|副主任|指挥长|总指挥|成员)")
+_NUM = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两半]+)"
+# (kind, what the question asks, what a sentence holding the answer looks like); first match wins.
+KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("frequency", re.compile(r"(?:多久|多长时间|几年|几个月)[^，。？?]{0,6}(?:一次|1次)|每隔多久|频次|几次|多少次"),
+     re.compile(rf"每\s*{_NUM}?\s*个?(?:年|季度|月|周|星期|天|日)|不少于\s*{_NUM}\s*次|至少\s*{_NUM}\s*次"
+                rf"|{_NUM}\s*次")),
+    ("duration", re.compile(r"多久|多长时间|几个?小时|几天|多少天|几分钟|时限|期限|最迟|最晚"),
+     re.compile(rf"{_NUM}\s*个?\s*(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|之内)?")),
+    ("date", re.compile(r"什么时候|何时|哪天|哪一天|哪一年|日期|几月几[日号]|哪年"),
+     re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[印发公布]+之日")),
+    ("who", re.compile(r"谁|哪个单位|哪个部门|哪些单位|哪些部门|哪家|哪一级(?:党委|政府|人民政府|部门)"
+                       r"|哪个机构|哪些机构|哪些人|哪几位|哪些处室|哪个处室|哪些方面|哪个层级|哪一级组织"),
+     re.compile(_WHO)),
+    ("level", re.compile(r"哪一级|(?<!哪)几级|哪级|什么级别|哪个级别|哪个等级|什么等级"),
+     re.compile(r"[ⅠⅡⅢⅣⅤ]+\s*级|I{1,3}V?\s*级|IV\s*级|(?<![上下本同各逐每哪几第])[一二三四]级"
+                r"|特别重大|重大|较大|一般")),
+    ("document", re.compile(r"哪个预案|什么预案|哪部|哪个文件|哪份文件|哪项|哪一个预案|哪一版|什么法|哪个法"
+                            r"|依据(?:什么|哪)|什么文件|哪些文件|哪些法律"),
+     re.compile(r"《[^》]{2,60}》")),
+    ("money", re.compile(r"多少钱|罚多少|罚款多少|多少罚款|罚款.{0,4}多少"),
+     re.compile(rf"{_NUM}\s*(?:万|千|百|亿)?\s*元|百分之[一二三四五六七八九十百]+")),
+    ("number", re.compile(r"多少|(?<![好哪十])几[个人名家处座台辆张顶]|多大|百分之几|比例"),
+     re.compile(rf"{_NUM}\s*(?:万|千|百|亿)?\s*(?:人|名|个|家|处|座|台|辆|元|万元|亿元|%|倍|支|艘|架|套|件|吨|顶|张)"
+                r"|百分之[一二三四五六七八九十百]+")),
+    ("article", re.compile(r"哪条|哪一条|第几条|哪几条"), re.compile(r"第[一二三四五六七八九十百零〇\d]+条")),
+    ("color", re.compile(r"颜色|什么色"), re.compile(r"[红橙黄蓝]色")),
+    ("place", re.compile(r"在哪|哪里|设在|什么地方|地址"), re.compile(r"设在|位于|设于")),
+]
+_SENT = re.compile(r"(?<=[。！？!?\n])")
+_CLAUSE = re.compile(r"(?<=[；;])")
+_PIECE = re.compile(r"(?<=[，,：:])")
+# How the reader decides: the best sentence must cover this share of the question's words
+# (its own words counted fully, its headings' and title's at CONTEXT), and lead the runner-up
+# holding a different value by MARGIN.
+CONTEXT = 0.6
+FLOOR = 0.6
+OWN = 0.5
+MARGIN = 0.1
+
+
+@dataclass
+class Reading:
+    doc_id: str
+    title: str
+    section: str
+    sentence: str  # verbatim, as the source writes it (the quote)
+    clause: str  # the part of it that states the answer
+    value: str
+    coverage: float
+
+
+def asks(question: str) -> list[str]:
+    """The kinds asked by each part of the question ("由谁负责解释？什么时候起实施？" asks two)."""
+    parts = [p for p in re.split(r"[？?；;]|[，,](?=[^，,]*[？?]?$)", question) if p.strip()]
+    return [k[0] for p in parts if (k := asked_kind(p))]
+
+
+def asked_kind(question: str) -> tuple[str, re.Pattern[str]] | None:
+    for kind, asks, value in KINDS:
+        if asks.search(question):
+            return kind, value
+    return None
+
+
+# One-character unit suffixes jieba may cut off ("应急指挥|组").
+_UNIT_SUFFIX = set("组队站所科处办局委室部厅院")
+
+
+def question_terms(question: str) -> set[str]:
+    """The question's bigrams inside its words (jieba): "街道接到" gives 街道 and 接到, not 道接; a
+    unit suffix cut off as a word of its own joins the word before it ("指挥|组" gives 挥组).
+    Question words (多长时间, 谁负责) are left out."""
+    toks = [t for t in tokenize(question) if t]
+    out = {g for tok in toks if len(tok) >= 2 for g in bigrams(tok)}
+    for prev, tok in zip(toks, toks[1:]):
+        if tok in _UNIT_SUFFIX and len(prev) >= 2:
+            out.add(prev[-1] + tok)
+    return out - GENERIC
+
+
+def weights(q: set[str], df: dict[str, int], n: int) -> dict[str, float]:
+    """Question bigrams weighted by how few sections of the store hold them; a bigram no
+    section holds ("搞完", "久要": colloquial joins) weighs nothing."""
+    return {g: math.log((n + 1) / df[g]) for g in q if df.get(g)}
+
+
+# Levels on three scales a question may name: 级 (Ⅱ级, 二级), severity words, warning colours.
+_GRADE = re.compile(r"(?<![上下本同各逐每哪几第])([ⅠⅡⅢⅣ]|IV|I{1,3}|[一二三四1-4])\s*级")
+_SEVERITY = re.compile(r"特别重大|(?<!特别)重大|较大|一般")
+_COLOUR = re.compile(r"([红橙黄蓝])色")
+_LEVEL_NO = {"Ⅰ": 1, "I": 1, "一": 1, "1": 1, "Ⅱ": 2, "II": 2, "二": 2, "2": 2, "Ⅲ": 3, "III": 3,
+             "三": 3, "3": 3, "Ⅳ": 4, "IV": 4, "四": 4, "4": 4, "特别重大": 1, "重大": 2, "较大": 3,
+             "一般": 4, "红": 1, "橙": 2, "黄": 3, "蓝": 4}
+
+
+def levels(text: str) -> dict[str, set[int]]:
+    """The levels a text names on each scale, as numbers: Ⅱ级 and 二级 are both grade 2."""
+    return {name: {_LEVEL_NO[m.group(m.lastindex or 0)] for m in rx.finditer(text)}
+            for name, rx in (("grade", _GRADE), ("severity", _SEVERITY), ("colour", _COLOUR))}
+
+
+def _agrees(asked: dict[str, set[int]], text: str) -> bool:
+    """A clause about other levels than the ones asked ("四级响应由谁终止" vs "一级响应……") does
+    not answer; nor one naming no 级 or colour when the question names one (the answer to "Ⅰ级
+    预警由谁发布" is a rule for Ⅰ级). A severity word may be the question's setting only."""
+    named = levels(text)
+    for k, want in asked.items():
+        if want and (named[k] or k != "severity") and not want & named[k]:
+            return False
+    return True
+
+
+# What a 谁-question asks someone to do, and the posts it may ask about: the answering clause
+# must say the same ("向谁备案" is not answered by "由……负责养护"; "副组长" not by "组长").
+_ACTIONS = ("牵头", "配合", "协助", "参与", "审核", "审查", "负责", "启动", "终止", "结束", "解除", "发布", "决定", "批准", "宣布", "备案",
+            "报告", "上报", "担任", "兼任", "组织", "指挥", "领导", "审议", "审批", "建立", "制定",
+            "评估", "调查", "处置", "协调", "召集", "授权", "请求", "提出")
+_POSTS = ("副总指挥", "总指挥", "副指挥长", "指挥长", "副组长", "组长", "副主任", "主任", "成员")
+
+
+def _focus(question: str) -> str:
+    """The part of the question that asks ("市场监管局牵头，还有谁配合" → "还有谁配合")."""
+    parts = [p for p in re.split(r"[，,？?；;。]", question) if p.strip()]
+    return next((p for p in reversed(parts) if asked_kind(p)), question)
+
+
+# A post is held "由X担任" or "X任组长": either answers 谁担任.
+_SAME_ACT = {"担任": ("担任", "兼任", "任"), "兼任": ("兼任", "担任", "任")}
+
+
+def _asks_same(question: str, text: str) -> bool:
+    focus = _focus(question)
+    at = max(focus.rfind("谁"), focus.rfind("哪"))
+    acts = ([a for a in _ACTIONS if a in focus[at:]] or [a for a in _ACTIONS if a in focus]
+            or [a for a in _ACTIONS if a in question])
+    if acts and not any(b in text for a in acts for b in _SAME_ACT.get(a, (a,))):
+        return False
+    asked_posts = [p for p in _POSTS if p in focus] or [p for p in _POSTS if p in question]
+    if not asked_posts:
+        return True
+    post = asked_posts[0]
+    hits = [m.start() for m in re.finditer(post, text)]
+    return any(post.startswith("副") or text[max(0, i - 1):i] != "副" for i in hits)
+
+
+def _restates(value: str, q: set[str]) -> bool:  # q: the whole question's bigrams
+    """The value only repeats the question ("总指挥是谁" → "由……总指挥决定"): no answer."""
+    core = re.sub(rf"^(?:由|报告|报送|报请|上报|报|向|经|请)|{_ACT}$|(?:任|担任).*$", "", value)
+    grams = bigrams(core)
+    return bool(grams) and len(grams - q) <= 1
+
+
+_UNIT_ASKED = re.compile(r"(?:多少|几)(人|名|个|家|处|座|台|辆|支|艘|架|套|件|吨|顶|张|天|日|小时|分钟|年|月|次)")
+_NOUN_ASKED = re.compile(r"哪(?:家|个|些|一家|一个|几个|几家)([\u4e00-\u9fff]{2})")
+_GENERIC_NOUNS = {"单位", "部门", "机构", "处室", "方面", "层级", "地方", "预案", "文件", "法律"}
+
+
+def _fits(kind: str, question: str, piece: str, found: str) -> bool:
+    """The value is of the asked shape: the unit asked ("多少人" → 人), the thing asked ("哪家医院"
+    → a 医院), one level only for 哪一级."""
+    if kind in ("number", "duration", "frequency") and (u := _UNIT_ASKED.search(question)):
+        if u.group(1) not in found:
+            return False
+    if kind == "who" and (n := _NOUN_ASKED.search(question)) and n.group(1) not in _GENERIC_NOUNS:
+        if n.group(1) not in piece:
+            return False
+    if kind == "level" and sum(map(len, levels(piece).values())) > 1:
+        return False
+    return True
+
+
+# A group the question names ("综合协调组副组长", "应急指挥组"), not a post (组长) or a verb.
+GROUP = re.compile(r"(?:(?![的之和与及])[\u4e00-\u9fff]){1,5}(?:小组|工作组|专家组|[^副正的]组)"
+                   r"(?![长员成织建])")
+
+
+def names_group(groups: list[str], text: str) -> bool:
+    """`text` names one of the groups by its own name ("事故后勤保障组" by 后勤保障组, 保障组)."""
+    return any(g[i:] in text for g in groups for i in range(len(g) - 2))
+
+
+def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], question: str,
+                  q: set[str], asked: dict[str, set[int]]) -> tuple[str, str] | None:
+    """(the piece of the clause that states the value, the value): of the pieces between commas
+    holding the value, of the level asked and saying what a 谁-question asks (its post and
+    action), the one sharing most of the question's words; a short piece keeps the one before
+    it ("领导小组下设办公室，设在建设管理处")."""
+    pieces = [p for p in _PIECE.split(part.strip().rstrip("；;。")) if p.strip()]
+    best = None
+    for i, piece in enumerate(pieces):
+        m = value.search(piece)
+        if (not m or (kind == "who" and not _asks_same(question, piece))
+                or not _fits(kind, question, piece, m.group(0))
+                or not _agrees(asked, f"{heading} {piece}")):
+            continue
+        text = piece.rstrip("，,：:")
+        if len(text) < 12 and i:
+            text = pieces[i - 1] + text
+        hits = len(q & bigrams(text))
+        if best is None or hits > best[0]:
+            best = (hits, text.strip(), m.group(0))
+    return best[1:] if best else None
+
+
+@dataclass
+class Candidate:
+    coverage: float  # share of the question's weight the clause covers (context at CONTEXT)
+    own: float  # share the clause's own words cover
+    key: bool  # the question's rarest word is among them
+    section: Section
+    sentence: str
+    clause: str
+    value: str  # the asked kind of value the clause holds ("" if none)
+
+
+def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[str, int], int],
+         drop: set[str] = frozenset()) -> list[Candidate]:
+    """Every clause (between ；) of the scope's retrieved sections, best covering first."""
+    kind = asked_kind(question)
+    value = kind[1] if kind else None
+    w = weights(question_terms(question) - drop, *df)
+    total = sum(w[g] for g in sorted(w))
+    if not total:
+        return []
+    asked = levels(question) if not (kind and kind[0] == "level") else {}
+    asked_grams = bigrams(question)
+    groups = GROUP.findall(question)
+    top = max(w.values())
+    keys = {g for g, v in w.items() if v >= top - 1e-9}  # the rarest words, ties all kept
+    out: list[Candidate] = []
+    for sec in sections:
+        if not scope.allows(sec.doc_id):
+            continue
+        heading = sec.headings[-1] if sec.headings else ""
+        around = " ".join([*sec.headings[:-1], sec.title])
+        before = ""
+        for raw in _SENT.split(sec.body):
+            sentence = raw.strip()
+            if not sentence:
+                continue
+            body = strip_number(sentence)
+            parts = [c for c in _CLAUSE.split(body) if c.strip()] or [body]
+            for part in parts:
+                # the section's own heading ("（2）应急指挥组") names what its clauses are about
+                own = w.keys() & bigrams(f"{heading} {part}")
+                ctx = (w.keys() & bigrams(" ".join([around, before, body]))) - own
+                o = sum(w[g] for g in sorted(own)) / total
+                found = (_answer_piece(part, heading, kind[0], value, question, set(w), asked)
+                         if value else None)
+                if found and ((kind[0] == "who" and _restates(found[1], asked_grams))
+                              or (groups and not names_group(groups, f"{heading} {part}"))):
+                    found = None
+                out.append(Candidate(coverage=o + CONTEXT * sum(w[g] for g in sorted(ctx)) / total,
+                                     own=o, key=bool(keys & own), section=sec, sentence=sentence,
+                                     clause=found[0] if found else part.strip(),
+                                     value=found[1] if found else ""))
+            before = sentence
+    out.sort(key=lambda c: -c.coverage)
+    return out
+
+
+def decide(cands: list[Candidate]) -> Candidate | None:
+    """The best clause holding the asked value, when it covers enough of the question and no
+    other clause — with another value, or with none — covers it about as well."""
+    with_value = [c for c in cands if c.value]
+    if not with_value:
+        return None
+    best = with_value[0]
+    if best.coverage < FLOOR or best.own < OWN or not best.key:
+        return None
+    if cands[0].coverage > best.coverage + MARGIN and cands[0].sentence != best.sentence:
+        return None
+    for other in with_value[1:]:
+        if best.coverage - other.coverage >= MARGIN:
+            break
+        if other.value != best.value and other.sentence != best.sentence:
+            return None
+    return best
+
+
+def read(question: str, cands: list[Candidate]) -> Reading | None:
+    """The one clause that answers the question, or None when no clause clearly does; `cands`
+    from `rank`."""
+    kind = asked_kind(question)
+    if kind is None or kind[0] == "article" or len(asks(question)) > 1:
+        return None  # article numbers are the article answers' job; two asks, two answers
+    if kind[0] == "level" and re.search(r"\d|[一二三四五六七八九十两百千万]+(?:人|个|户|小时|天)", question):
+        return None  # which level given figures is a threshold comparison, not a sentence
+    best = decide(cands)
+    if best is None:
+        return None
+    return Reading(doc_id=best.section.doc_id, title=best.section.title, section=best.section.path,
+                   sentence=best.sentence, clause=best.clause, value=best.value,
+                   coverage=best.coverage)

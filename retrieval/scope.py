@@ -1,0 +1,149 @@
+"""Which documents a question is about: the jurisdictions it names and the titles it names.
+
+A duty officer who asks "港口突发事件应急时……" or "按川沙新镇预案……" wants that place's or that
+plan's rule, not a similar rule of another district. The places are learned from the stored
+documents' titles and issuers (their leading place name: 广西壮族自治区, 川沙新镇, 国家), with the
+short forms people say (广西, 川沙); nothing here knows any particular place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.answers._match import bigrams
+from retrieval.answers.statements import is_named, named_documents
+
+# A title or issuer starts with its place: the shortest run of characters ending in an
+# administrative suffix ("川沙新镇生产安全事故……" → 川沙新镇).
+_SUFFIX = ("特别行政区|自治区|自治州|自治县|自治旗|省|市|盟|州|地区|新区|区|县|旗|新镇|镇|乡|街道")
+_PLACE = re.compile(rf"^(?:【[^】]*】)?([\u4e00-\u9fff]{{2,10}}?(?:{_SUFFIX}))")
+# A body's name is not a place ("房管局住宅小区", "绿化和市容……").
+_NOT_PLACE = re.compile(r"[局委办厅处科和与及的]|管理|中心|公司|小区|园区|社区|景区")
+# What a document is ("……预案", "……规定"): never alone what names one.
+_KIND_WORDS = {"预案", "办法", "规定", "清单", "条例", "规则", "名册", "细则", "方案", "制度", "通知"}
+_NOT_AFTER_PLACE = set("路街巷弄港河浜湾桥")
+_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]族|维吾尔)$")  # 广西壮族 → 广西
+# The national level, however it is said: one jurisdiction.
+_NATIONAL = ("中华人民共和国", "国家", "全国", "国务院", "中央")
+NATIONAL = "国家"
+
+
+def places_of(text: str) -> list[str]:
+    """The jurisdictions a title or issuer starts with, outermost first ("示例区东湖街道……" →
+    [示例区, 东湖街道]; 国家 for national bodies and laws)."""
+    text = re.sub(r"^【[^】]*】", "", (text or "").strip())
+    if text.startswith(_NATIONAL):
+        return [NATIONAL]
+    out: list[str] = []
+    while len(out) < 3 and (m := _PLACE.match(text)) and not _NOT_PLACE.search(m.group(1)):
+        out.append(m.group(1))
+        text = text[m.end():]
+    return out
+
+
+def short_forms(place: str) -> set[str]:
+    """广西壮族自治区 → {广西壮族自治区, 广西}; 川沙新镇 → {川沙新镇, 川沙}."""
+    if place == NATIONAL:
+        return set(_NATIONAL)
+    out = {place}
+    core = re.sub(rf"(?:{_SUFFIX})$", "", place)
+    if len(_ETHNIC.sub("", core)) >= 2:
+        core = _ETHNIC.sub("", core)
+    if len(core) >= 2:
+        out.add(core)
+    return out
+
+
+@dataclass
+class Scope:
+    """The documents a question names by place or by title (empty: it names none)."""
+    places: set[str] = field(default_factory=set)
+    by_place: set[str] = field(default_factory=set)  # doc ids of the named places
+    by_title: set[str] = field(default_factory=set)  # doc ids of the named titles
+    words: set[str] = field(default_factory=set)  # the question's bigrams that name them
+
+    @property
+    def docs(self) -> set[str]:
+        """The named titles within the named places; either alone when they do not meet."""
+        both = self.by_place & self.by_title
+        return both or self.by_place or self.by_title
+
+    def allows(self, doc_id: str) -> bool:
+        """A source the question's own scope admits (any, when it names none)."""
+        return not self.named or doc_id in self.docs
+
+    @property
+    def named(self) -> bool:
+        return bool(self.by_place or self.by_title)
+
+
+class ScopeIndex:
+    """Places and titles of the stored documents, built once per state of the store.
+
+    A place admits its own documents, those of the places inside it, and those of the places
+    it lies in (a town's question may be answered by its district's plan, not by another
+    district's); the nesting is read off titles such as "示例区东湖街道……"."""
+
+    def __init__(self, docs: list[dict]):
+        self._docs = [d for d in docs if d.get("doc_id")]
+        chains: dict[str, list[list[str]]] = {}
+        parent: dict[str, str] = {}
+        for d in self._docs:
+            for text in (d.get("title"), d.get("issuer")):
+                chain = places_of(text or "")
+                if chain:
+                    chains.setdefault(d["doc_id"], []).append(chain)
+                    parent.update({inner: outer for outer, inner in zip(chain, chain[1:])})
+
+        def lineage(place: str) -> list[str]:
+            out = [place]
+            while out[-1] in parent and parent[out[-1]] not in out:
+                out.append(parent[out[-1]])
+            return out
+
+        below: dict[str, set[str]] = {}  # place → doc ids in it or in places inside it
+        own: dict[str, set[str]] = {}  # place → doc ids whose innermost place it is
+        for doc_id, cs in chains.items():
+            for chain in cs:
+                own.setdefault(chain[-1], set()).add(doc_id)
+                for p in lineage(chain[-1]):
+                    below.setdefault(p, set()).add(doc_id)
+        self._places: dict[str, set[str]] = {}  # surface → admitted doc ids
+        self._short: set[str] = set()  # surfaces that are short forms (川沙 of 川沙新镇)
+        for place, docs_in in below.items():
+            admitted = set(docs_in)
+            for outer in lineage(place)[1:]:
+                admitted |= own.get(outer, set())
+            for s in short_forms(place):
+                self._places.setdefault(s, set()).update(admitted)
+                if s != place:
+                    self._short.add(s)
+        self._titled = [d for d in self._docs if d.get("title")]
+        self._df: dict[str, int] = {}
+        for d in self._titled:
+            for g in bigrams(d["title"]):
+                self._df[g] = self._df.get(g, 0) + 1
+        # a longer surface holding a shorter one (川沙新镇 ⊃ 川沙) is the same mention
+        self._surfaces = sorted(self._places, key=len, reverse=True)
+
+    def scope(self, question: str) -> Scope:
+        out = Scope()
+        taken: list[tuple[int, int]] = []
+        for s in self._surfaces:
+            for m in re.finditer(re.escape(s), question):
+                if any(a <= m.start() and m.end() <= b for a, b in taken):
+                    continue
+                if s in self._short and question[m.end():m.end() + 1] in _NOT_AFTER_PLACE:
+                    continue  # 新华路, 北塘港: a road or a river named after the place
+                taken.append((m.start(), m.end()))
+                out.places.add(s)
+                out.by_place |= self._places[s]
+                out.words |= bigrams(s)
+        # A title is named only by words no other title has ("港口预案", "安全生产法"); "部门预案"
+        # or "总体预案" speak of a kind of plan, not of one document.
+        for d in named_documents(question, self._titled):
+            if (any(self._df.get(g, 0) == 1 and g not in _KIND_WORDS for g in d.matched)
+                    and is_named(d, len(self._titled))):
+                out.by_title.add(d.doc_id)
+                out.words |= set(d.matched)
+        return out

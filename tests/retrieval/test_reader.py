@@ -1,0 +1,85 @@
+"""The reader: the answering clause found in retrieved sections, stated only when it clearly
+answers. Invented plan text (a port bureau's plan), in layouts real plans use."""
+from retrieval.answers._match import bigrams
+from retrieval.passages import Section
+from retrieval.reader import asked_kind, asks, levels, question_terms, rank, read
+from retrieval.scope import Scope
+
+TITLE = "滨江市港航事故应急预案"
+
+
+def _sec(path: str, body: str, *headings: str) -> Section:
+    return Section(doc_id="port.txt", title=TITLE, path=path, headings=list(headings),
+                   body=body, score=1.0)
+
+
+SECTIONS = [
+    _sec("2/2.1", "领导小组组长由市港航局局长担任，副组长由分管副局长担任，成员由各处室负责人组成。",
+         "2 组织体系", "2.1 领导小组"),
+    _sec("2/2.2", "领导小组下设办公室，设在安全监管处。办公室主任由安全监管处处长兼任。",
+         "2 组织体系", "2.2 办公室"),
+    _sec("2/2.3/（1）", "由航道管理处负责人任组长，船检处、海事处负责人任副组长，相关人员担任成员。",
+         "2 组织体系", "2.3 工作组", "（1）抢险救援组"),
+    _sec("2/2.3/（2）", "由财务处负责人任组长，机关服务中心负责人任副组长。",
+         "2 组织体系", "2.3 工作组", "（2）后勤保障组"),
+    _sec("4/4.2", "（1）Ⅲ级、Ⅳ级应急响应分别由区、县港航应急指挥机构负责启动；"
+                  "（2）Ⅱ级应急响应由领导小组负责启动，并报告市人民政府。",
+         "4 应急响应", "4.2 响应启动"),
+    _sec("4/4.1", "事发单位应当在事故发生后30分钟内电话报告，2小时内报送书面材料。",
+         "4 应急响应", "4.1 信息报告"),
+    _sec("6/6.1", "本预案每3年修订一次，由市港航局负责解释，自印发之日起施行。", "6 附则"),
+]
+
+
+def _df() -> tuple[dict[str, int], int]:
+    df: dict[str, int] = {}
+    for s in SECTIONS:
+        for g in bigrams(" ".join([s.title, *s.headings, s.body])):
+            df[g] = df.get(g, 0) + 1
+    return df, len(SECTIONS)
+
+
+def _read(question: str, scope: Scope = Scope()):
+    return read(question, rank(question, SECTIONS, scope, _df()))
+
+
+def test_question_kinds_and_parts():
+    assert asked_kind("书面材料多久要报？")[0] == "duration"
+    assert asked_kind("抢险救援组组长是谁？")[0] == "who"
+    assert asked_kind("办公室设在哪？")[0] == "place"
+    assert asks("预案由谁解释？什么时候起施行？") == ["who", "date"]
+    assert levels("Ⅱ级、二级、重大、橙色") == {"grade": {2}, "severity": {2}, "colour": {2}}
+    assert "道接" not in question_terms("街道接到报警后多久到场？")
+
+
+def test_the_clause_of_the_group_the_question_names():
+    got = _read("抢险救援组组长由谁担任？")
+    assert got is not None and got.clause.startswith("由航道管理处负责人任组长")
+    deputy = _read("后勤保障组副组长由谁担任？")
+    assert deputy is not None and "机关服务中心负责人任副组长" in deputy.clause
+
+
+def test_a_level_asked_is_answered_by_that_level_only():
+    got = _read("Ⅱ级应急响应由谁启动？")
+    assert got is not None and "领导小组负责启动" in got.clause and "Ⅲ级" not in got.clause
+    got = _read("Ⅳ级应急响应由谁启动？")
+    assert got is not None and "区、县港航应急指挥机构" in got.clause
+
+
+def test_a_duration_and_a_place():
+    got = _read("书面材料要在多长时间内报送？")
+    assert got is not None and got.value.startswith("2小时")
+    got = _read("领导小组办公室设在哪里？")
+    assert got is not None and "设在安全监管处" in got.clause
+
+
+def test_no_answer_when_unsure():
+    assert _read("预案由谁解释？什么时候起施行？") is None  # two asks
+    assert _read("事故造成5人死亡属于哪一级？") is None  # figures need the thresholds
+    assert _read("通信保障组组长由谁担任？") is None  # no such group: the leader of another is no answer
+    assert _read("码头起火了怎么办？") is None  # no value asked for
+
+
+def test_only_the_named_scope_is_read():
+    elsewhere = Scope(places={"河东区"}, by_place={"other.txt"})
+    assert _read("领导小组办公室设在哪里？", elsewhere) is None
