@@ -38,7 +38,8 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(rf"{_NUM}\s*个?\s*(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|之内)?")),
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|哪一年|日期|几月几[日号]|哪年"),
      re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[印发公布]+之日")),
-    ("who", re.compile(r"谁|哪个单位|哪个部门|哪些单位|哪些部门|哪家|哪一级(?:党委|政府|人民政府|部门)"
+    ("who", re.compile(r"谁|哪个单位|哪个部门|哪些单位|哪些部门|哪家"
+                       r"|哪一级[\u4e00-\u9fff]{0,4}(?:党委|政府|部门|机构|单位)"
                        r"|哪个机构|哪些机构|哪些人|哪几位|哪些处室|哪个处室|哪些方面|哪个层级|哪一级组织"),
      re.compile(_WHO)),
     ("level", re.compile(r"哪一级|(?<!哪)几级|哪级|什么级别|哪个级别|哪个等级|什么等级"),
@@ -65,7 +66,7 @@ _PIECE = re.compile(r"(?<=[，,：:])")
 CONTEXT = 0.6
 FLOOR = 0.6
 OWN = 0.5
-MARGIN = 0.1
+MARGIN = 0.15
 
 
 @dataclass
@@ -271,15 +272,16 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
             body = strip_number(sentence)
             parts = [c for c in _CLAUSE.split(body) if c.strip()] or [body]
             for part in parts:
-                # the section's own heading ("（2）应急指挥组") names what its clauses are about
-                own = w.keys() & bigrams(f"{heading} {part}")
-                ctx = (w.keys() & bigrams(" ".join([around, before, body]))) - own
-                o = sum(w[g] for g in sorted(own)) / total
                 found = (_answer_piece(part, heading, kind[0], value, question, set(w), asked)
                          if value else None)
                 if found and ((kind[0] == "who" and _restates(found[1], asked_grams))
                               or (groups and not names_group(groups, f"{heading} {part}"))):
                     found = None
+                # the section's own heading ("（2）应急指挥组") names what its clauses are about;
+                # the words of the piece stating the answer are its own, the rest context
+                own = w.keys() & bigrams(f"{heading} {part}")
+                ctx = (w.keys() & bigrams(" ".join([around, before, body]))) - own
+                o = sum(w[g] for g in sorted(own)) / total
                 out.append(Candidate(coverage=o + CONTEXT * sum(w[g] for g in sorted(ctx)) / total,
                                      own=o, key=bool(keys & own), section=sec, sentence=sentence,
                                      clause=found[0] if found else part.strip(),

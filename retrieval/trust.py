@@ -16,7 +16,8 @@ import re
 
 from retrieval.answers._match import bigrams
 from retrieval.contract import Answer, Entity, first_sentence
-from retrieval.reader import GROUP, Candidate, names_group, question_terms, weights
+from retrieval.reader import (_POSTS, GROUP, KINDS, Candidate, _asks_same, _focus, asks,
+                              names_group, question_terms, weights)
 from retrieval.scope import Scope
 
 # How much better (share of the question's words) another sentence must cover the question.
@@ -55,10 +56,35 @@ _FOR_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些专家|哪个专家|什么
                          r"|专家[^，。？?]{0,4}(?:有哪|有谁|是谁)")
 
 
+# What a 谁-question asks someone to do beyond leading the response: the answer must say it
+# ("向谁报告" is not answered by who starts the response).
+_SPECIFIC_ACTS = ("报告", "备案", "批准", "审批", "审核", "发布", "终止", "结束", "解除", "宣布",
+                  "建立", "制定", "评估", "调查", "召集", "授权", "请求", "兼任", "担任", "配合")
+_DOING = re.compile(r"做什么|干什么|干啥|怎么做|如何做|采取什么|哪些措施|什么措施|职责|负责什么|负责哪些"
+                    r"|哪些内容|哪几项|什么内容|包括哪些")
+
+
 def fits_ask(question: str, answer: Answer) -> bool:
-    """The answer is of the kind asked: a list of experts for a request for people (not for
-    "专家组要研判什么"); the group the question names in the answer's own words."""
+    """The answer is of the kind asked: its first sentence holds a value of the asked kind (an
+    organisation for 谁, a duration for 多久, a level for 哪一级); a 谁-question's specific act
+    (报告, 备案, 终止) is in it; duties are not answered by who starts a level; a list of experts
+    answers a request for people only (not "专家组要研判什么"); the group the question names is
+    named in the answer's own words."""
     if answer.intent == "expert" and answer.experts and not _FOR_PEOPLE.search(question):
+        return False
+    first = first_sentence(answer.answer)
+    kinds = [k for k in KINDS if k[0] in asks(question)]
+    if answer.intent not in ("expert", "consistency", "duty_card") and kinds:
+        if not any(value.search(first) for _, _, value in kinds):
+            return False
+        focus = _focus(question)
+        acts = [a for a in _SPECIFIC_ACTS if a in focus]
+        posts = [p for p in _POSTS if p in focus]
+        if any(k[0] == "who" for k in kinds) and (
+                (acts and not any(a in first for a in acts))
+                or (posts and not _asks_same(posts[0], first))):
+            return False
+    if answer.intent in ("response_level", "grading") and _DOING.search(question):
         return False
     groups = GROUP.findall(question)
     if groups and answer.intent in ("command_structure", "member_duty"):

@@ -31,8 +31,10 @@ _SEV = r"(?:特别重大|重大|较大|一般)"
 # "二级响应", "Ⅱ级、Ⅰ级响应", "二级、一级应急响应"; never "三级以上响应".
 _RESP_LABEL = re.compile(rf"(?P<lv>{_RN}级(?:[、和及与/]{_RN}级)*)(?:应急)?响应")
 _RESP_LEAD = re.compile(rf"^[\s　]*(?P<lv>{_RN}级(?:[、和及与/]{_RN}级)*)(?:应急)?响应[\s　]*[：:。．.，,]?")
+# "特别重大：……", "Ⅱ级（重大）生产安全事故是指造成……"
 _SEV_LEAD = re.compile(
-    rf"^[\s　]*(?P<lv>{_SEV}|{_RN}级)(?:[（(](?:{_RN}级|{_SEV})[)）])?(?P<mid>[^：:，,。；;]{{0,16}}?)[：:]")
+    rf"^[\s　]*(?P<lv>{_SEV}|{_RN}级)(?:[（(](?:{_RN}级|{_SEV})[)）])?(?P<mid>[^：:，,。；;]{{0,16}}?)"
+    rf"(?:[：:]|是指)")
 _SEV_HEADING = re.compile(
     rf"^(?P<lv>{_SEV})(?:[（(]{_RN}级[)）])?"
     rf"(?:[\u4e00-\u9fff]{{0,10}}(?:事故|事件|灾害|火灾|灾情|险情|疫情))?$")
@@ -266,6 +268,9 @@ def _condition(before: str) -> str:
     return "".join(keep)
 
 
+_BY_STARTS = re.compile(r"(?:分别)?由(?P<who>[^，,；;。：:]{2,40}?)(?:按职责)?(?:负责)?启动")
+
+
 def parse_response_chunk(text: str) -> ResponseStatement | None:
     """One level definition that starts with its label: "（2）Ⅲ级响应：发生……，由总指挥决定启动。"."""
     body = strip_number(text)
@@ -275,6 +280,8 @@ def parse_response_chunk(text: str) -> ResponseStatement | None:
     rest = body[m.end():]
     if re.match(r"^在[^，,]*基础上", rest) or not re.search(r"启动|发生|条件|造成", rest):
         return None  # response measures ("在四级响应基础上……"), not the level's definition
+    if re.match(r"^(?:分别)?由[^，,；;。]{0,24}?(?:负责)?(?:调整|终止|结束|解除)", rest):
+        return None  # who adjusts or ends the level ("由领导小组负责调整或终止，程序如下"), not its start
     levels = [response_level(x) for x in re.findall(rf"{_RN}级", m.group("lv"))]
     st = ResponseStatement(levels=[lv for lv in levels if lv], label=body[:m.end()].rstrip("：:。．.，, 　"),
                            quote=text.strip())
@@ -287,9 +294,14 @@ def parse_response_chunk(text: str) -> ResponseStatement | None:
         who = _who(seg)
         if who and seg_start > 0:
             st.more_starters.append((_condition(seg).strip("，,；;。 　"), who))
+    by = _BY_STARTS.search(rest) if not start else None
     if start:
         st.starter = _who(rest[:start.start()])
         cond = _condition(rest[:start.start()])
+    elif by:
+        # "Ⅰ级应急响应由自治区人民政府或交通运输部启动", "分别由市、县级应急指挥机构负责启动"
+        st.starter = by.group("who")
+        cond = rest[:by.start()]
     else:
         plain = re.search(r"[，,；;]?(?:立即|即)?启动", rest)
         if plain:

@@ -164,3 +164,19 @@ def test_response_table_and_inline_grading(taxonomy):
     assert resp["二级"]["condition"] == "发生较大事故"
     sev = {n.props["level"]: n.props for n in out.nodes if n.label == "SeverityLevel"}
     assert (sev["一般"]["deaths_min"], sev["一般"]["deaths_max"]) == (1, 3)
+
+
+def test_real_layouts_of_levels_and_starters():
+    """Wordings of real plans: "X级（Y）……是指造成……", "由X启动" without 决定, and the rule for
+    adjusting or ending a level, which does not define it."""
+    from ingest.extract.plan_levels import _lead_statement, parse_response_chunk
+
+    st = _lead_statement("Ⅱ级(重大)水上交通事故是指造成10人以上30人以下死亡，"
+                         "或者5000万元以上1亿元以下直接经济损失的事故；")
+    assert st.level == "重大" and st.thresholds.values["deaths_min"] == 10
+    one = parse_response_chunk("（1）Ⅰ级应急响应由省人民政府或交通运输部启动；")
+    assert one.levels == ["一级"] and one.starter == "省人民政府或交通运输部"
+    both = parse_response_chunk("（3）Ⅲ级、Ⅳ级应急响应分别由市、县级港航应急指挥机构负责启动。")
+    assert both.levels == ["三级", "四级"] and both.starter == "市、县级港航应急指挥机构"
+    assert parse_response_chunk("（2）Ⅱ级应急响应由领导小组负责调整或终止，程序如下：当事态升级，"
+                                "达到Ⅰ级应急响应条件的，由领导小组提请省人民政府启动Ⅰ级应急响应；") is None

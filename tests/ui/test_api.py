@@ -95,6 +95,7 @@ def test_ask_masks_phones_for_viewers_only(api) -> None:
     viewer = api.post("/ask", json=q, headers=VIEWER).json()
     officer = api.post("/ask", json=q, headers=OFFICER).json()
     assert viewer["intent"] == officer["intent"] == "expert"
+    assert viewer["status"] == officer["status"] == "answered"
     assert _phones(viewer) and all(MASKED.match(p) for p in _phones(viewer))
     assert _phones(officer) and all(FULL.match(p) for p in _phones(officer))
     assert [e["name"] for e in viewer["experts"]] == [e["name"] for e in officer["experts"]]

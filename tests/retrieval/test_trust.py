@@ -1,0 +1,50 @@
+"""When a graph answer may stand as a direct answer. Invented answers and wording."""
+from retrieval.contract import Answer, Citation
+from retrieval.scope import Scope
+from retrieval.trust import fits_ask, holds_up, in_scope, makes_claim
+
+
+def _ans(text: str, intent: str = "lead_unit", doc: str = "a.txt", quote: str = "某句。",
+         experts: list | None = None) -> Answer:
+    return Answer(question="", intent=intent, answer=text, experts=experts or [],
+                  citations=[Citation(doc_id=doc, title="t", section="1", quote=quote)])
+
+
+def test_saying_nothing_was_found_is_no_claim():
+    assert not makes_claim(_ans("按《某预案》4.2，预案未写明二级响应由谁决定启动。", "response_level"))
+    assert not makes_claim(_ans("未发现不一致。《甲》写明……", "consistency"))
+    # a consistency question may ask whether something is missing: then absence is the finding
+    assert makes_claim(_ans("未写明决定主体：《甲》的Ⅳ级响应未写明由谁决定启动。", "consistency"))
+    assert makes_claim(_ans("河道险情由区水务局牵头。"))
+
+
+def test_a_source_outside_the_named_scope_does_not_hold_up():
+    scope = Scope(places={"河西"}, by_place={"hx.txt"})
+    assert holds_up(_ans("由区水务局牵头。", doc="hx.txt"), scope)
+    assert not holds_up(_ans("由区水务局牵头。", doc="other.txt"), scope)
+    side_by_side = _ans("不一致：……", "consistency", doc="other.txt")
+    side_by_side.citations.append(Citation(doc_id="hx.txt", title="t", section="2", quote="q"))
+    assert in_scope(side_by_side, scope)
+    assert holds_up(_ans("由区水务局牵头。", doc="any.txt"), Scope())
+
+
+def test_the_answer_is_of_the_kind_asked():
+    experts = _ans("可联系港航领域专家：张三。", "expert", experts=[{"name": "张三"}])
+    assert fits_ask("码头起火找哪位专家？", experts)
+    assert not fits_ask("港航专家组要研判哪些内容？", experts)
+    leader = _ans("副组长由其他局领导担任。", "command_structure",
+                  quote="领导小组组长由局长担任，副组长由其他局领导担任。")
+    assert not fits_ask("通信保障组副组长有哪些单位？", leader)
+    assert fits_ask("领导小组副组长是谁？", leader)
+
+
+def test_the_first_sentence_holds_the_value_asked():
+    starter = _ans("按《港航预案》4.3，四级响应由市、县级应急指挥机构决定启动。", "response_level")
+    assert fits_ask("Ⅳ级响应由谁启动？", starter)
+    assert not fits_ask("县里启动了Ⅳ级响应后要向谁报告？", starter)  # asked: to whom it reports
+    assert not fits_ask("启动Ⅲ级响应时办公室要做什么？", starter)  # asked: what to do
+    table = _ans("按《某预案》三，较大事故（Ⅲ级）：造成3人以上10人以下死亡。", "grading")
+    assert fits_ask("死了5个人算哪一级？", table)
+    assert not fits_ask("较大事故要逐级上报到哪一级监管部门？", table)
+    leader = _ans("领导小组组长由局长担任。", "command_structure")
+    assert not fits_ask("领导小组的副组长由谁担任？", leader)
