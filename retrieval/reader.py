@@ -174,11 +174,13 @@ def _asks_same(question: str, text: str) -> bool:
     return any(post.startswith("副") or text[max(0, i - 1):i] != "副" for i in hits)
 
 
-def _restates(value: str, q: set[str]) -> bool:  # q: the whole question's bigrams
-    """The value only repeats the question ("总指挥是谁" → "由……总指挥决定"): no answer."""
+def _restates(value: str, question: str) -> bool:
+    """The value only repeats the question ("建设工程指挥部总指挥是谁" → "由区建设工程指挥部总指挥
+    决定"): no answer. An organisation sharing words with the incident (生态环境部 for 生态环境
+    事件) is an answer."""
     core = re.sub(rf"^(?:由|报告|报送|报请|上报|报|向|经|请)|{_ACT}$|(?:任|担任).*$", "", value)
-    grams = bigrams(core)
-    return bool(grams) and len(grams - q) <= 1
+    core = re.sub(r"^[区市县省镇]", "", core)
+    return len(core) >= 2 and core in question
 
 
 _UNIT_ASKED = re.compile(r"(?:多少|几)(人|名|个|家|处|座|台|辆|支|艘|架|套|件|吨|顶|张|天|日|小时|分钟|年|月|次)")
@@ -254,7 +256,6 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
     if not total:
         return []
     asked = levels(question) if not (kind and kind[0] == "level") else {}
-    asked_grams = bigrams(question)
     groups = GROUP.findall(question)
     top = max(w.values())
     keys = {g for g, v in w.items() if v >= top - 1e-9}  # the rarest words, ties all kept
@@ -262,6 +263,8 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
     for sec in sections:
         if not scope.allows(sec.doc_id):
             continue
+        # the section's own heading ("（2）应急指挥组") names what its clauses are about; the
+        # headings above, the title and the sentence before are context
         heading = sec.headings[-1] if sec.headings else ""
         around = " ".join([*sec.headings[:-1], sec.title])
         before = ""
@@ -274,11 +277,9 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
             for part in parts:
                 found = (_answer_piece(part, heading, kind[0], value, question, set(w), asked)
                          if value else None)
-                if found and ((kind[0] == "who" and _restates(found[1], asked_grams))
+                if found and ((kind[0] == "who" and _restates(found[1], question))
                               or (groups and not names_group(groups, f"{heading} {part}"))):
                     found = None
-                # the section's own heading ("（2）应急指挥组") names what its clauses are about;
-                # the words of the piece stating the answer are its own, the rest context
                 own = w.keys() & bigrams(f"{heading} {part}")
                 ctx = (w.keys() & bigrams(" ".join([around, before, body]))) - own
                 o = sum(w[g] for g in sorted(own)) / total
