@@ -235,10 +235,20 @@ class HybridPassageSearch:
     def _item(self, key: str) -> IndexItem:
         return self._vector.item(key) if key in self._vector else self._lexical.item(key)
 
+    def _query_vector(self, question: str):
+        """The question's embedding, once per question: the reader and the evidence list both
+        search with it."""
+        cache = self.__dict__.setdefault("_qv_cache", {})
+        if question not in cache:
+            if len(cache) > 32:
+                cache.clear()
+            cache[question] = self._embedder.encode_queries([question])[0]
+        return cache[question]
+
     def _rankings(self, question: str, depth: int) -> tuple[list[str], list[str]]:
         self._vector.refresh()
         self._lexical.refresh()
-        qv = self._embedder.encode_queries([question])[0]
+        qv = self._query_vector(question)
         return ([key for key, _ in self._vector.search(qv, depth)],
                 [key for key, _ in self._lexical.search(question, depth)])
 

@@ -19,6 +19,7 @@ from retrieval.passages import Section, strip_number
 from retrieval.scope import Scope
 
 _ORG = (r"(?:人民政府|党委|政府|委员会|指挥部|指挥机构|领导小组|办公室|工作组|专家组|部门|机构|单位"
+        r"|街道办事处|街道|居委会|村委会|社区|镇|乡|医院"
         r"|中心|厅|局|委|办|处|室|科|部|组|队|站|所|院|会|司|领导|负责人|主任|书记|组长|指挥长|总指挥"
         r"|镇长|区长|县长|市长|省长|厅长|局长|处长|机关|公司|企业)")
 # A body or post in the act of doing something: "由X负责/启动/担任", "X牵头", "报X批准", "X任组长".
@@ -28,6 +29,8 @@ _WHO = (rf"由[^，。；：]{{0,40}}?{_ORG}[^，。；：]{{0,12}}?{_ACT}"
         rf"|^[^，。；：]{{0,30}}?{_ORG}(?:负责|牵头|承担|担任|兼任|组织|会同)"
         rf"|(?:报告|报送|报请|上报|报|向|经|请)[^，。；：]{{0,30}}?{_ORG}"
         rf"|[^，。；：]{{1,30}}?{_ORG}(?:任|担任)(?:组长|副组长|主任|副主任|指挥长|总指挥|成员)")
+# Any body or post named (a graph answer's first sentence for a 谁-question must name one).
+NAMES_BODY = re.compile(rf"[\u4e00-\u9fff]{{1,20}}?{_ORG}")
 _NUM = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两半]+)"
 # (kind, what the question asks, what a sentence holding the answer looks like); first match wins.
 KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [

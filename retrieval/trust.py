@@ -16,8 +16,8 @@ import re
 
 from retrieval.answers._match import bigrams
 from retrieval.contract import Answer, Entity, first_sentence
-from retrieval.reader import (_POSTS, GROUP, KINDS, Candidate, _asks_same, _focus, asks,
-                              names_group, question_terms, weights)
+from retrieval.reader import (_POSTS, GROUP, KINDS, NAMES_BODY, Candidate, _asks_same, _focus,
+                              asks, names_group, question_terms, weights)
 from retrieval.scope import Scope
 
 # How much better (share of the question's words) another sentence must cover the question.
@@ -75,7 +75,8 @@ def fits_ask(question: str, answer: Answer) -> bool:
     first = first_sentence(answer.answer)
     kinds = [k for k in KINDS if k[0] in asks(question)]
     if answer.intent not in ("expert", "consistency", "duty_card") and kinds:
-        if not any(value.search(first) for _, _, value in kinds):
+        if not any((NAMES_BODY if kind == "who" else value).search(first)
+                   for kind, _, value in kinds):
             return False
         focus = _focus(question)
         acts = [a for a in _SPECIFIC_ACTS if a in focus]
@@ -92,13 +93,17 @@ def fits_ask(question: str, answer: Answer) -> bool:
     return True
 
 
-def coverage(question: str, text: str, scope: Scope, df: tuple[dict[str, int], int],
-             entities: list[Entity] = ()) -> float:
-    """The share of the question's weighted words `text` holds, leaving out the words that name
-    the place or document (the scope) and those the linker matched to an entity (the graph
-    answer is about that entity; a rival sentence must name it to compete)."""
+def question_weights(question: str, scope: Scope, df: tuple[dict[str, int], int],
+                     entities: list[Entity] = ()) -> dict[str, float]:
+    """The question's words by weight, leaving out the words that name the place or document
+    (the scope) and those the linker matched to an entity (the graph answer is about that
+    entity; a rival sentence must name it to compete)."""
     linked = set().union(*(bigrams(e.surface) for e in entities if e.surface)) if entities else set()
-    w = weights(question_terms(question) - scope.words - linked, *df)
+    return weights(question_terms(question) - scope.words - linked, *df)
+
+
+def coverage(w: dict[str, float], text: str) -> float:
+    """The share of the weighted words `text` holds."""
     total = sum(w[g] for g in sorted(w))
     if not total:
         return 1.0
@@ -123,9 +128,9 @@ def outdone(question: str, answer: Answer, cands: list[Candidate], scope: Scope,
     rivals = [x for x in cands if all(n in x.sentence or n in about(x) for n in names)]
     if not rivals:
         return False
-    best = max(coverage(question, about(x), scope, df, entities) for x in rivals[:40])
+    w = question_weights(question, scope, df, entities)
+    best = max(coverage(w, about(x)) for x in rivals[:40])
     heads = [" ".join(x.section.headings) for x in cands
              if x.sentence in c.quote or c.quote in x.sentence]
-    mine = coverage(question, " ".join([c.quote, first_sentence(answer.answer), *heads[:1]]),
-                    scope, df, entities)
+    mine = coverage(w, " ".join([c.quote, first_sentence(answer.answer), *heads[:1]]))
     return best - mine >= OUTDONE

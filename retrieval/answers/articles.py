@@ -18,7 +18,7 @@ from retrieval.answers import Query
 from retrieval.answers._match import bigrams, cite, clean, question_bigrams, source
 from retrieval.contract import Answer, Fact
 from retrieval.normalize import in_order
-from retrieval.passages import answer_types
+from retrieval.passages import answer_types, best_quote
 
 ROUTES: list[tuple[str, str, int]] = [
     ("regulation_article",
@@ -211,7 +211,11 @@ def article_answer(store: GraphStore, query: Query) -> Answer | None:
                  and u["quote"] != best["quote"] and s >= 0.6 * best_score][:2]
         order = {p: i for i, p in enumerate(best["whole"].split("\n"))}
         used.sort(key=lambda u: order.get(u["quote"], 0))
-    text = f"依据{'、'.join(refs)}：{''.join(clean(u['quote']) for u in used if u['kind'] == 'article') or clean(best['quote'])}"
+    body = "".join(clean(u["quote"]) for u in used if u["kind"] == "article") or clean(best["quote"])
+    # The sentence of the provision that answers the question first, the provision after it.
+    lead = best_quote(body, query.text)
+    text = (f"依据{'、'.join(refs)}：{lead}" if lead == body or lead not in body
+            else f"依据{'、'.join(refs)}：{lead}\n（该条原文：{body}）")
     if best["kind"] == "citation":
         text += f"（见{source(best)}）"
         own = next((u for s, u in units if u["kind"] == "article" and u["article"] == best["article"]),

@@ -20,7 +20,7 @@ def test_chat_shows_answer_and_citations(app: AppTest):
     app.chat_input[0].set_value("危险化学品事故由哪个单位牵头？").run()
     assert not app.exception
     text = "\n".join(m.value for m in app.markdown)
-    assert "牵头" in text and "直接答案" in text  # the answer's status, as the officer reads it
+    assert "牵头" in text and "**直接答案**" in text  # the answer's status, as the officer reads it
     assert any("引用依据" in e.label for e in app.expander)
     assert app.caption  # the verbatim quotes
     # history survives the next question
@@ -68,4 +68,4 @@ def test_an_answer_the_system_is_unsure_of_says_so(app: AppTest):
     app.chat_input[0].set_value("区烟草专卖局在台风里负责什么？").run()
     assert not app.exception
     text = "\n".join(m.value for m in app.markdown)
-    assert "相关条文（未能确定答案）" in text and "直接答案" not in text
+    assert "相关条文（未能确定答案）" in text and "**直接答案**" not in text
