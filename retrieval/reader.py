@@ -43,7 +43,7 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[印发公布]+之日")),
     ("who", re.compile(r"谁|哪个单位|哪个部门|哪些单位|哪些部门|哪家"
                        r"|哪一级[\u4e00-\u9fff]{0,4}(?:党委|政府|部门|机构|单位)"
-                       r"|哪个机构|哪些机构|哪些人|哪几位|哪些处室|哪个处室|哪些方面|哪个层级|哪一级组织"),
+                       r"|哪个机构|哪些机构|哪些人|哪几位|哪些处室|哪个处室|哪个层级|哪一级组织"),
      re.compile(_WHO)),
     ("level", re.compile(r"哪一级|(?<!哪)几级|哪级|什么级别|哪个级别|哪个等级|什么等级"),
      re.compile(r"[ⅠⅡⅢⅣⅤ]+\s*级|I{1,3}V?\s*级|IV\s*级|(?<![上下本同各逐每哪几第])[一二三四]级"
@@ -146,7 +146,7 @@ def _agrees(asked: dict[str, set[int]], text: str) -> bool:
 
 # What a 谁-question asks someone to do, and the posts it may ask about: the answering clause
 # must say the same ("向谁备案" is not answered by "由……负责养护"; "副组长" not by "组长").
-_ACTIONS = ("牵头", "配合", "协助", "参与", "审核", "审查", "负责", "启动", "终止", "结束", "解除", "发布", "决定", "批准", "宣布", "备案",
+_ACTIONS = ("牵头", "配合", "协助", "参与", "审核", "审查", "审定", "确定", "解释", "规定", "负责", "启动", "终止", "结束", "解除", "发布", "决定", "批准", "宣布", "备案",
             "报告", "上报", "担任", "兼任", "组织", "指挥", "领导", "审议", "审批", "建立", "制定",
             "评估", "调查", "处置", "协调", "召集", "授权", "请求", "提出")
 _POSTS = ("副总指挥", "总指挥", "副指挥长", "指挥长", "副组长", "组长", "副主任", "主任", "成员")
@@ -162,7 +162,9 @@ def _focus(question: str) -> str:
 _SAME_ACT = {"担任": ("担任", "兼任", "任"), "兼任": ("兼任", "担任", "任")}
 
 
-def _asks_same(question: str, text: str) -> bool:
+def _asks_same(question: str, text: str, strict: bool = False) -> bool:
+    """`text` does what the 谁-question asks (its act, its post); `strict`: a question whose act
+    is none we know ("谁说了算开") is not answered at all."""
     focus = _focus(question)
     at = max(focus.rfind("谁"), focus.rfind("哪"))
     acts = ([a for a in _ACTIONS if a in focus[at:]] or [a for a in _ACTIONS if a in focus]
@@ -171,7 +173,7 @@ def _asks_same(question: str, text: str) -> bool:
         return False
     asked_posts = [p for p in _POSTS if p in focus] or [p for p in _POSTS if p in question]
     if not asked_posts:
-        return True
+        return bool(acts) or not strict
     post = asked_posts[0]
     hits = [m.start() for m in re.finditer(post, text)]
     return any(post.startswith("副") or text[max(0, i - 1):i] != "副" for i in hits)
@@ -225,7 +227,7 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
     best = None
     for i, piece in enumerate(pieces):
         m = value.search(piece)
-        if (not m or (kind == "who" and not _asks_same(question, piece))
+        if (not m or (kind == "who" and not _asks_same(question, piece, strict=True))
                 or not _fits(kind, question, piece, m.group(0))
                 or not _agrees(asked, f"{heading} {piece}")):
             continue
@@ -233,6 +235,8 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
         if len(text) < 12 and i:
             text = pieces[i - 1] + text
         hits = len(q & bigrams(text))
+        if not hits and kind != "who":
+            continue  # a value in words of its own ("24小时值守电话") answers something else
         if best is None or hits > best[0]:
             best = (hits, text.strip(), m.group(0))
     return best[1:] if best else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,24 @@ REGULATIONS = ROOT.parent / "shared" / "data" / "regulations"
 def yingji(*args: str, env: dict, stdin: str | None = None, timeout: int = 600):
     return subprocess.run([sys.executable, "-m", "ui.cli", *args], input=stdin, env=env,
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@contextmanager
+def assistant_over(paths: list[Path], data: Path, model_dir: Path):
+    """An Assistant over `paths` ingested through the real CLI into a data dir of their own."""
+    from kg.settings import Settings
+    from ui import services
+
+    env = {**os.environ, "YINGJI_DATA_DIR": str(data), "YINGJI_MODEL_DIR": str(model_dir)}
+    r = yingji("ingest", *map(str, paths), env=env, timeout=1800)
+    assert r.returncode == 0, r.stdout + r.stderr
+    settings = Settings(data_dir=Path(data), model_dir=Path(model_dir),
+                        taxonomy_dir=CORPUS / "taxonomy")
+    try:
+        with services.assistant(settings) as assistant:
+            yield assistant
+    finally:
+        yingji("server", "stop", env=env)
 
 
 @pytest.fixture(scope="session")

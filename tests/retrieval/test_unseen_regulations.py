@@ -3,13 +3,11 @@ ingested alone into their own data dir, asked about in new wordings, and scored 
 hand-written unseen QA file (acceptance: at least 85%)."""
 from __future__ import annotations
 
-import os
 import unicodedata
-from pathlib import Path
 
 import pytest
 
-from tests.fixtures_e2e import CORPUS, REGULATIONS, ROOT, yingji
+from tests.fixtures_e2e import REGULATIONS, ROOT, assistant_over
 
 QA = ROOT / "corpus" / "eval" / "unseen_regulations_qa.jsonl"
 
@@ -20,22 +18,11 @@ def _n(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def laws_assistant(tmp_path_factory, embedding_model_dir):
-    from kg.settings import Settings
-    from ui import services
-
     if not REGULATIONS.is_dir():
         pytest.skip(f"{REGULATIONS} not found")
-    data = tmp_path_factory.mktemp("unseen-laws")
-    env = {**os.environ, "YINGJI_DATA_DIR": str(data), "YINGJI_MODEL_DIR": str(embedding_model_dir)}
-    r = yingji("ingest", str(REGULATIONS), env=env)
-    assert r.returncode == 0, r.stdout + r.stderr
-    settings = Settings(data_dir=Path(data), model_dir=Path(embedding_model_dir),
-                        taxonomy_dir=CORPUS / "taxonomy")
-    try:
-        with services.assistant(settings) as assistant:
-            yield assistant
-    finally:
-        yingji("server", "stop", env=env)
+    with assistant_over([REGULATIONS], tmp_path_factory.mktemp("unseen-laws"),
+                        embedding_model_dir) as assistant:
+        yield assistant
 
 
 def test_unseen_regulations_qa_reaches_85_percent(laws_assistant):
