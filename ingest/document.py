@@ -5,11 +5,17 @@ occur in the source as they are.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+
+
+# A bracketed note with no figures on a title or header line ("（征求意见稿）", a data disclaimer):
+# neither title, issuer nor date. Notes with figures ("（2024年修订）") carry the date and stay.
+NOTE = re.compile(r"[（(][^（）()\d]{2,16}[）)]")
 
 class Block(BaseModel):
     """One paragraph, heading or table row, in reading order."""

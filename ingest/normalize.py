@@ -1,6 +1,6 @@
 """Organisation names as documents write them → canonical names from the alias table.
 
-Real documents spell units in ways the alias table cannot list in advance: "示例区民政局" where
+Real documents spell units in ways the alias table cannot list in advance: "某区民政局" where
 the table has 区民政局, "区建管委(水务)" with a remit in brackets, "各街道(镇)" with mixed-width
 brackets, typos such as "区市场监督局". Mapping them here keeps one Organization node per unit.
 Every mapping that is not an exact alias is recorded as a note, so the pipeline can report it
@@ -98,7 +98,7 @@ class _Index:
     """Derived lookups of one lexicon: loose keys and bigrams of every surface."""
     loose: dict[str, str]  # loose key -> canonical (only unambiguous keys)
     bigrams: list[tuple[str, set[str], str]]  # (norm surface, bigrams, canonical)
-    district_prefixes: tuple[str, ...]  # "示例区": a district name the table itself writes
+    district_prefixes: tuple[str, ...]  # "某区": a district name the table itself writes
 
 
 # Derived lookups per lexicon object. Lexicon is a mutable dataclass (unhashable), so the cache

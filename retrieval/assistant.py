@@ -42,7 +42,7 @@ _TITLE_PREFIX = re.compile(r"^(?:中华人民共和国|[^区县市《》]{1,6}?[
 
 
 def title_aliases(title: str) -> list[str]:
-    """Short forms people use for a plan or law title: without the 示例区/中华人民共和国 prefix,
+    """Short forms people use for a plan or law title: without the 某区/中华人民共和国 prefix,
     and 专项预案 for 专项应急预案."""
     out: list[str] = []
     short = _TITLE_PREFIX.sub("", title)

@@ -29,8 +29,8 @@ NATIONAL = "国家"
 
 
 def places_of(text: str) -> list[str]:
-    """The jurisdictions a title or issuer starts with, outermost first ("示例区东湖街道……" →
-    [示例区, 东湖街道]; 国家 for national bodies and laws)."""
+    """The jurisdictions a title or issuer starts with, outermost first ("某区东湖街道……" →
+    [某区, 东湖街道]; 国家 for national bodies and laws)."""
     text = re.sub(r"^【[^】]*】", "", (text or "").strip())
     if text.startswith(_NATIONAL):
         return [NATIONAL]
@@ -82,7 +82,7 @@ class ScopeIndex:
 
     A place admits its own documents, those of the places inside it, and those of the places
     it lies in (a town's question may be answered by its district's plan, not by another
-    district's); the nesting is read off titles such as "示例区东湖街道……"."""
+    district's); the nesting is read off titles such as "某区东湖街道……"."""
 
     def __init__(self, docs: list[dict]):
         self._docs = [d for d in docs if d.get("doc_id")]

@@ -86,7 +86,7 @@ def header_field(header: str) -> str | None:
 
 
 def list_kind_of(text: str) -> str | None:
-    """"责任清单" for "示例区应急管理局责任清单", "责任" or a 清单类别 cell "责任清单"."""
+    """"责任清单" for "某区应急管理局责任清单", "责任" or a 清单类别 cell "责任清单"."""
     if re.search(r"权责|权力和责任|责任和权力", text):
         return None  # a combined 权责清单: the columns or a category cell tell the kind
     m = _KIND_WORD.search(text)
@@ -106,7 +106,7 @@ def list_owner(title: str, source: str, paragraphs: list[str], taxonomy: Taxonom
         hits = [h for h in orgs.find_all(_TITLES.sub("", text))]
         if hits:
             return hits[0][3]
-    # An unknown unit: the title up to "安全生产……清单" ("示例区人防办安全生产责任清单").
+    # An unknown unit: the title up to "安全生产……清单" ("某区人防办安全生产责任清单").
     m = _OWNER_TAIL.search(title)
     if m and m.start() >= 3:
         name = re.sub(r"^关于(?:印发)?|\d{4}年度?$", "", title[:m.start()].strip(" 　“\""))

@@ -228,7 +228,7 @@ def parse_unit_sentence(sentence: str, taxonomy: Taxonomy,
             support += [o for o in _orgs(summoned.group(1), taxonomy, self_org)
                         if o not in support and o not in lead]
     if incident is None:
-        # "按照《示例区突发环境事件专项应急预案》由区生态环境局牵头": the plan cited names the type.
+        # "按照《某区突发环境事件专项应急预案》由区生态环境局牵头": the plan cited names the type.
         cited = [title_incident(t, taxonomy) for t in _TITLE.findall(sentence)]
         cited = [c for c in cited if c]
         incident = cited[:1] or None

@@ -1,6 +1,6 @@
 """Plans: who issued them and when, what they apply to, and what they cite.
 
-A plan names its issuer and date under the title ("示例区人民政府  2024年12月修订", the date on
+A plan names its issuer and date under the title ("某区人民政府  2024年12月修订", the date on
 a line of its own in text exports), when it takes effect in 附则 ("本预案自2022年9月1日起实施"),
 its scope under 适用范围. It cites laws ("《中华人民共和国突发事件应对法》第三条") and other
 plans, sometimes only in a table of plan names without 《》. A cited law becomes a CITES edge to a
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.document import Block
+from ingest.document import NOTE, Block
 from ingest.extract import Extraction, ParsedDocument
 from ingest.extract.citations import Citation, article_key, parse_citations
 from ingest.extract.plan import plan_level
@@ -69,7 +69,7 @@ def header_metadata(blocks: list[Block], title: str, taxonomy: Taxonomy) -> dict
         line = block.text.strip()
         if line and strip_number(line) != line:
             break  # the numbered body has begun
-        line = line.replace(title, "").replace("（示例数据，虚构内容）", "").strip(" 　")
+        line = NOTE.sub("", line.replace(title, "")).strip(" 　")
         if not line:
             continue
         number = _DOC_NUMBER.search(line)

@@ -3,7 +3,7 @@
 Real plans say who holds a role as "总指挥：分管副区长。", "总指挥由区长担任；副总指挥由A、B担任",
 "由区应急管理局局长担任现场指挥长", "平安办主任兼任办公室主任"; working groups as
 "1. 抢险救援组：区消防救援局牵头，A、B参加，负责……", "现场管控组（区公安分局牵头）",
-"抢修恢复组由示例供水公司牵头"; member duties as numbered paragraphs ("（1）区水务局：负责……"),
+"抢修恢复组由某供水公司牵头"; member duties as numbered paragraphs ("（1）区水务局：负责……"),
 tables (单位 | 主要职责) or lines broken by a web crawler or a PDF. So each shape is read by its own
 small parser over logical paragraphs (lines re-joined where a sentence was broken), and every
 fact keeps the verbatim text it came from.

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.document import Block
+from ingest.document import NOTE, Block
 from ingest.extract import Extraction, ParsedDocument
 from ingest.extract.citations import (article_key, cn_to_int, int_to_cn, normalize_title,
                                       parse_citations, split_version)
@@ -185,7 +185,7 @@ def header_metadata(blocks: list[Block], title: str, articles: list[ArticleText]
         if block is first or _CHAPTER.match(unicodedata.normalize("NFKC", block.text.strip())):
             break
         line = block.text.strip()
-        if not line or line.strip("《》") == title or "示例数据" in line and len(line) < 16:
+        if not line or line.strip("《》") == title or NOTE.fullmatch(line):
             continue
         for text in _events(line):
             _header_event(text, meta, amendments, issuers)
@@ -244,7 +244,7 @@ def _header_event(text: str, meta: dict, amendments: list[str], issuers: list[st
     elif date and re.search(r"施行|实施", text) and not re.search(r"印发|发布", text):
         meta["effective_date"] = date
     elif date or number:
-        # "示例区人民政府办公室  2024年3月20日印发", "示应急规〔2023〕2号示例区应急管理局 …"
+        # "某区人民政府办公室  2024年3月20日印发", "某应急规〔2023〕2号某区应急管理局 …"
         if date:
             meta.setdefault("issued_date", date)
         rest = _DATE.sub(" ", text[number.end():] if number else text)
@@ -271,7 +271,7 @@ def _html_meta(source_path: str) -> dict:
 
 
 def repealed_titles(articles: list[ArticleText]) -> list[str]:
-    """Titles the text itself says it replaces: "…《示例区…办法》同时废止"."""
+    """Titles the text itself says it replaces: "…《某区…办法》同时废止"."""
     out: list[str] = []
     for article in articles:
         for s in sentences("".join(article.paragraphs)):

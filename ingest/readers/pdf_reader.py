@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.document import Block, RawDocument, ReadError
+from ingest.document import NOTE, Block, RawDocument, ReadError
 from ingest.structure import match_number
 
-_PAGE_FOOTER = re.compile(r"^(?:（示例数据，虚构内容）\s*)?第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^-\s*\d+\s*-$")
+_PAGE_FOOTER = re.compile(rf"^(?:{NOTE.pattern}\s*)?第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^-\s*\d+\s*-$")
 _END = "。！？；：;:!?）)」』”"
 
 
@@ -59,6 +59,6 @@ class PdfReader:
                 blocks.append(Block(text=para, position=f"第{n}页"))
         meta_title = (reader.metadata.title if reader.metadata else None) or ""
         title = meta_title.strip() or (blocks[0].text[:60] if blocks else "")
-        if blocks and blocks[0].text.startswith("（示例数据") and len(blocks) > 1 and not meta_title:
+        if blocks and NOTE.fullmatch(blocks[0].text.strip()) and len(blocks) > 1 and not meta_title:
             title = blocks[1].text[:60]
         return RawDocument(path=str(path), format="pdf", title=title, blocks=blocks)

@@ -1,7 +1,7 @@
 """Spreadsheets and CSV exports (duty lists, expert rosters): every row a table_row block.
 
 A sheet's title rows (one merged cell above the header) become headings, so the title of a
-list like "示例区应急管理局责任清单" is kept; group rows inside a table ("一、应急管理综合职责")
+list like "某区应急管理局责任清单" is kept; group rows inside a table ("一、应急管理综合职责")
 stay in the table as one-cell rows; vertically merged cells are filled from the cell above.
 """
 from __future__ import annotations

@@ -109,7 +109,7 @@ def _aligned_neighbour(spaced: list[list[str]], i: int) -> bool:
 _ENDS_SENTENCE = re.compile(r"[。！？；;!?：:][”’」』\"')）]*$")
 _CONTINUES = re.compile(r"[，、,（(“《—\-]$")
 _PROSE = re.compile(r"[，、；,;]")
-_CLOSED = re.compile(r"[)）》」』”]$")  # "（示例数据）", a title in 《》: a line of its own
+_CLOSED = re.compile(r"[)）》」』”]$")  # "（征求意见稿）", a title in 《》: a line of its own
 _LABEL = re.compile(r"^[^，。；,;：:]{1,10}[：:]")  # "成员单位：…" starts a new item
 _BULLET = re.compile(r"^(?:[-*+•·●■◆]\s|>)")
 

@@ -2,7 +2,7 @@
 store (nor in the draft being checked).
 
 Plans of higher governments (国家、省、市) are not expected in a district's store, so only
-titles that start with the jurisdiction of the ingested plans (the "示例区" of "示例区……预案")
+titles that start with the jurisdiction of the ingested plans (the "某区" of "某区……预案")
 count; a plan the referring text says it repeals (废止) is expected to be gone.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ _KIND_WORDS = re.compile(r"(?:专项|部门|综合|总体)?(?:应急)?(?:预案|
 
 
 def jurisdictions(ctx: CheckContext) -> set[str]:
-    """Prefixes shared by the titles of the ingested plans ("示例区")."""
+    """Prefixes shared by the titles of the ingested plans ("某区")."""
     counts = Counter()
     for d in ctx.facts.docs.values():
         m = _JURISDICTION.match(norm(d.title)) if d.kind == "plan" else None

@@ -37,7 +37,7 @@ class Named:
 
 def named_documents(text: str, docs: list[dict]) -> list[Named]:
     """Documents the question names, best first: each title's bigrams weighted by how few
-    titles share them (示例/应急/预案 count little, 新华/专家库 much)."""
+    titles share them (区名/应急/预案 count little, 新华/专家库 much)."""
     titled = [(d["doc_id"], d["title"]) for d in docs if d.get("title")]
     df: dict[str, int] = {}
     for _, t in titled:
