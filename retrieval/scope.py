@@ -41,6 +41,22 @@ def places_of(text: str) -> list[str]:
     return out
 
 
+def quoted_place_grams(text: str) -> set[str]:
+    """The bigrams of the places the titles a text quotes start with ("《某区……预案》" → 某区): they
+    say whose document it is, not which one."""
+    return {g for title in re.findall(r"《([^》]+)》", text) for p in places_of(title)
+            for g in bigrams(p)}
+
+
+def district_core(name: str) -> str:
+    """A unit's name without the district or county it belongs to ("某区应急管理局", "区应急管理局"
+    → 应急管理局); a town's or street's name stays."""
+    chain = places_of(name)
+    if chain and chain[0] != NATIONAL and chain[0][-1] in "区县市旗":
+        return name[len(chain[0]):]
+    return name[1:] if name.startswith("区") else name
+
+
 def short_forms(place: str) -> set[str]:
     """广西壮族自治区 → {广西壮族自治区, 广西}; 川沙新镇 → {川沙新镇, 川沙}."""
     if place == NATIONAL:

@@ -19,6 +19,7 @@ from kg.store import GraphStore
 from retrieval.answers import Query, article_check, statements
 from retrieval.answers._match import GENERIC, bigrams, question_bigrams
 from retrieval.contract import Answer, Citation, Entity, Fact, first_sentence
+from retrieval.scope import quoted_place_grams
 
 ROUTES: list[tuple[str, str, int]] = [
     ("consistency",
@@ -42,7 +43,7 @@ _RULE_CUES: dict[str, str] = {
     "hazard_without_expert": r"风险源|对口专家|(?:找不到|没有|缺)[^，。？]{0,6}专家",
     "orphan_incident_type": r"没有预案|哪个预案|用哪个预案",
 }
-_STOP = {"预案", "一致", "清单", "里的", "吗？", "单位", "示例", "例区", "说的", "总体", "体预"}
+_STOP = {"预案", "一致", "清单", "里的", "吗？", "单位", "说的", "总体", "体预"}
 _CACHE: dict[Any, tuple[tuple, CheckReport]] = {}
 _LOCK = threading.Lock()
 _REFERENCES: dict[tuple, Any] = {}
@@ -150,9 +151,15 @@ def _cue(rule: str, q: Query) -> float:
     return 6.0 if cue and re.search(cue, q.text) else 0.0
 
 
+def _question_grams(text: str) -> set[str]:
+    """The question's bigrams that pick a finding or a plan: not its frame words, nor the place
+    of a title it quotes (every plan of that place shares it)."""
+    return {b for b in question_bigrams(text) if b not in _STOP} - quoted_place_grams(text)
+
+
 def answer(store: GraphStore, query: Query) -> Answer | None:
     report = _report(store)
-    qgrams = {b for b in question_bigrams(query.text) if b not in _STOP}
+    qgrams = _question_grams(query.text)
     ranked = sorted(report.findings, key=lambda f: -_score(f, query, qgrams))
     asked = article_check.asked_article(query.text)
     if asked is not None:  # "引用的《X》第N条对吗": only a finding on that article answers it
@@ -303,7 +310,7 @@ def _agreement(store: GraphStore, query: Query, incident: Entity) -> Answer | No
         by_quote.setdefault((r["doc_id"], r["quote"]), []).append(r)
     rows = [min(rs, key=lambda r: _position(r)) for rs in by_quote.values()]
     # Plans the question names (by shared wording of titles) come first.
-    qgrams = {b for b in question_bigrams(query.text) if b not in _STOP}
+    qgrams = _question_grams(query.text)
     ranked = sorted(rows, key=lambda r: -len(qgrams & bigrams(r.get("title") or "")))
     main = ranked[0]["org"]
     agree = [r for r in ranked if r["org"] == main]

@@ -23,6 +23,7 @@ from retrieval.answers.units import source_rank
 from retrieval.contract import Answer, Entity, Fact
 from retrieval.normalize import in_order
 from retrieval.passages import strip_number
+from retrieval.scope import district_core
 
 ROUTES: list[tuple[str, str, int]] = [
     ("member_duty",
@@ -35,7 +36,7 @@ ROUTES: list[tuple[str, str, int]] = [
 
 _SUB_UNIT = re.compile(r"(?:^|[的，,、；后时了])((?:(?!的)[\u4e00-\u9fff]){0,10}?(?:科|中心|站|所|队|办|居委会|村委会|分指挥部))"
                        r"(?=[的在要负干做具先接碰对管该应需怎如第首立马多，,]|$)")
-_ORG_AFFIX = re.compile(r"^(?:示例)?区|(?:分局|局|委员会|委|办公室|办|中心|支队|大队|公司)$")
+_UNIT_WORD = re.compile(r"(?:分局|局|委员会|委|办公室|办|中心|支队|大队|公司)$")
 # Common shorthand for grass-roots units and the names documents use for them.
 _LONG_FORMS = {"居委会": ("居民委员会",), "村委会": ("村民委员会",)}
 _SENTENCE = re.compile(r"(?<=[。\n])")
@@ -84,7 +85,7 @@ def _by_short_word(q: str, orgs: list[str]) -> list[tuple[float, str]]:
     distinctive part, when no other unit's part starts with them."""
     cores: dict[str, list[str]] = {}
     for o in orgs:
-        core = _ORG_AFFIX.sub("", o)
+        core = _UNIT_WORD.sub("", district_core(o))
         if len(core) >= 2:
             cores.setdefault(core[:2], []).append(o)
     return [(0.8, owners[0]) for w, owners in cores.items() if len(owners) == 1 and w in q]
@@ -101,7 +102,7 @@ def _abbreviates(short: str, full: str) -> bool:
     """"危化科" for 危险化学品安全监督管理科, "应急局" for 区应急管理局: the short name's characters
     in order within the full one, starting with its first distinctive character and ending with
     the same unit word."""
-    core = re.sub(r"^(?:示例)?区", "", full)
+    core = district_core(full)
     if len(short) < 3 or len(core) <= len(short) or short[0] != core[0] or short[-1] != full[-1]:
         return False
     return in_order(short, core)

@@ -29,6 +29,7 @@ from typing import Any
 from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers.units import source_rank
+from retrieval.scope import NATIONAL, places_of
 from retrieval.contract import Answer, Citation, Entity, Fact
 from retrieval.normalize import char_bigrams
 
@@ -550,12 +551,14 @@ def _subject(linked, incidents) -> str:
     return ""
 
 
-_ORG_GENERIC = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|集团|示例|中心|研究院|大学|医院")
+_ORG_GENERIC = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|集团|中心|研究院|大学|医院")
 
 
 def _shares_org(org: str, text: str, min_len: int = 4) -> bool:
     """The organisation named in the question (a common run of 4+ characters, ignoring 有限公司…)."""
-    core = _ORG_GENERIC.sub("|", _key(org))
+    key = _key(org)
+    place = places_of(key)  # the city or district an organisation's name starts with
+    core = _ORG_GENERIC.sub("|", key[len(place[0]):] if place and place[0] != NATIONAL else key)
     return any(len(part) >= min_len and any(part[i:i + min_len] in text
                                             for i in range(len(part) - min_len + 1))
                for part in core.split("|"))
