@@ -159,7 +159,7 @@ class Assistant:
             ans = with_named_documents(self._store, query, ans)
             if holds_up(ans, scope) and fits_ask(q, ans):
                 ranked = self._rank(q, scope)
-                if ranked is None or not outdone(q, ans, ranked[0], scope, ranked[2], entities):
+                if ranked is None or not outdone(q, ans, ranked[0], scope, ranked[1], entities):
                     return ans
             elif ans.status == "answered" and not makes_claim(ans) and in_scope(ans, scope):
                 # "预案未写明……" with its sources: the honest evidence the graph has, unless a
@@ -182,14 +182,13 @@ class Assistant:
         return self._passages
 
     def _rank(self, q: str, scope: Scope):
-        """(the reader's ranked clauses, the best one's own coverage, the word statistics), or
-        None without a text search."""
+        """(the reader's ranked clauses, the word statistics), or None without a text search."""
         search = self._search()
         if search is None or not hasattr(search, "sections"):
             return None
         df = search.bigram_df()
         cands = rank(q, search.sections(q), scope, df, scope.words)
-        return cands, max((c.own for c in cands), default=0.0), df
+        return cands, df
 
     def _read(self, question: str, q: str, intent: str, entities, scope: Scope,
               shown: Callable[[str], str], ranked=None) -> Answer | None:

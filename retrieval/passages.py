@@ -208,6 +208,12 @@ class HybridPassageSearch:
         self._depth = depth
         self._children: dict[tuple[str, str], list[str]] = {}
         self._children_stamp: str | None = None
+        self._heading_map: dict[tuple[str, str], str] = {}
+        self._heading_stamp: str | None = None
+        self._df: dict[str, int] = {}
+        self._df_n = 0
+        self._df_stamp: str | None = None
+        self._query_vectors: dict[str, object] = {}
 
     def _child_texts(self, doc_id: str, path: str) -> list[str]:
         stamp = self._vector.stamp
@@ -238,7 +244,7 @@ class HybridPassageSearch:
     def _query_vector(self, question: str):
         """The question's embedding, once per question: the reader and the evidence list both
         search with it."""
-        cache = self.__dict__.setdefault("_qv_cache", {})
+        cache = self._query_vectors
         if question not in cache:
             if len(cache) > 32:
                 cache.clear()
@@ -254,7 +260,7 @@ class HybridPassageSearch:
 
     def _headings(self) -> dict[tuple[str, str], str]:
         """(doc_id, path) → the section's heading, read off the indexed text's first line."""
-        if getattr(self, "_heading_stamp", None) != self._vector.stamp:
+        if self._heading_stamp != self._vector.stamp or not self._heading_map:
             out = {}
             for it in self._vector.items:
                 first = it.text.split("\n", 1)[0] if "\n" in it.text else ""
@@ -268,7 +274,7 @@ class HybridPassageSearch:
         """How many sections (title, heading and text) hold each character bigram, and how many
         sections there are: the reader weighs a question's words by it (a word no document uses
         tells nothing)."""
-        if getattr(self, "_df_stamp", None) != self._vector.stamp:
+        if self._df_stamp != self._vector.stamp or not self._df:
             df: dict[str, int] = {}
             items = self._vector.items
             for it in items:

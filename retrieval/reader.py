@@ -149,10 +149,10 @@ def _agrees(asked: dict[str, set[int]], text: str) -> bool:
 _ACTIONS = ("牵头", "配合", "协助", "参与", "审核", "审查", "审定", "确定", "解释", "规定", "负责", "启动", "终止", "结束", "解除", "发布", "决定", "批准", "宣布", "备案",
             "报告", "上报", "担任", "兼任", "组织", "指挥", "领导", "审议", "审批", "建立", "制定",
             "评估", "调查", "处置", "协调", "召集", "授权", "请求", "提出")
-_POSTS = ("副总指挥", "总指挥", "副指挥长", "指挥长", "副组长", "组长", "副主任", "主任", "成员")
+POSTS = ("副总指挥", "总指挥", "副指挥长", "指挥长", "副组长", "组长", "副主任", "主任", "成员")
 
 
-def _focus(question: str) -> str:
+def focus_of(question: str) -> str:
     """The part of the question that asks ("市场监管局牵头，还有谁配合" → "还有谁配合")."""
     parts = [p for p in re.split(r"[，,？?；;。]", question) if p.strip()]
     return next((p for p in reversed(parts) if asked_kind(p)), question)
@@ -165,18 +165,22 @@ _SAME_ACT = {"担任": ("担任", "兼任", "任"), "兼任": ("兼任", "担任
 def _asks_same(question: str, text: str, strict: bool = False) -> bool:
     """`text` does what the 谁-question asks (its act, its post); `strict`: a question whose act
     is none we know ("谁说了算开") is not answered at all."""
-    focus = _focus(question)
+    focus = focus_of(question)
     at = max(focus.rfind("谁"), focus.rfind("哪"))
     acts = ([a for a in _ACTIONS if a in focus[at:]] or [a for a in _ACTIONS if a in focus]
             or [a for a in _ACTIONS if a in question])
     if acts and not any(b in text for a in acts for b in _SAME_ACT.get(a, (a,))):
         return False
-    asked_posts = [p for p in _POSTS if p in focus] or [p for p in _POSTS if p in question]
+    asked_posts = [p for p in POSTS if p in focus] or [p for p in POSTS if p in question]
     if not asked_posts:
         return bool(acts) or not strict
-    post = asked_posts[0]
-    hits = [m.start() for m in re.finditer(post, text)]
-    return any(post.startswith("副") or text[max(0, i - 1):i] != "副" for i in hits)
+    return names_post(asked_posts[0], text)
+
+
+def names_post(post: str, text: str) -> bool:
+    """`text` names the post itself: 组长 is not named by 副组长."""
+    return any(post.startswith("副") or text[max(0, i - 1):i] != "副"
+               for i in (m.start() for m in re.finditer(post, text)))
 
 
 def _restates(value: str, question: str) -> bool:

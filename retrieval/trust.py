@@ -16,8 +16,8 @@ import re
 
 from retrieval.answers._match import bigrams
 from retrieval.contract import Answer, Entity, first_sentence
-from retrieval.reader import (_POSTS, GROUP, KINDS, NAMES_BODY, Candidate, _asks_same, _focus,
-                              asks, names_group, question_terms, weights)
+from retrieval.reader import (GROUP, KINDS, NAMES_BODY, POSTS, Candidate, asks, focus_of,
+                              names_group, names_post, question_terms, weights)
 from retrieval.scope import Scope
 
 # How much better (share of the question's words) another sentence must cover the question.
@@ -78,18 +78,18 @@ def fits_ask(question: str, answer: Answer) -> bool:
         if not any((NAMES_BODY if kind == "who" else value).search(first)
                    for kind, _, value in kinds):
             return False
-        focus = _focus(question)
+        focus = focus_of(question)
         acts = [a for a in _SPECIFIC_ACTS if a in focus]
-        posts = [p for p in _POSTS if p in focus]
+        posts = [p for p in POSTS if p in focus]
         if any(k[0] == "who" for k in kinds) and (
                 (acts and not any(a in first for a in acts))
-                or (posts and not _asks_same(posts[0], first))):
+                or (posts and not names_post(posts[0], first))):
             return False
     if answer.intent in ("response_level", "grading") and _DOING.search(question):
         return False
     groups = GROUP.findall(question)
     if groups and answer.intent in ("command_structure", "member_duty"):
-        return names_group(groups, first_sentence(answer.answer) + answer.citations[0].quote)
+        return names_group(groups, first + answer.citations[0].quote)
     return True
 
 
