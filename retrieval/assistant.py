@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from kg.store import GraphStore
-from retrieval.contract import Answer, Citation
+from retrieval.contract import Answer, Citation, first_sentence
+from retrieval.full_names import explain, with_notes
 from retrieval.passages import strip_number
 from retrieval.answers import Query
 from retrieval.answers.experts import mask_phones_in_text
@@ -114,12 +115,15 @@ class Assistant:
         self._seen_generation: object = object()
         self._gazetteer: Gazetteer | None = None
         self._scopes = ScopeIndex([])
+        self._issuers: dict[str, str] = {}
 
     def _refresh(self) -> None:
         gen = self._generation()
         if gen != self._seen_generation or self._gazetteer is None:
             self._gazetteer = build_gazetteer(self._store, self._embedder_factory)
-            self._scopes = ScopeIndex(self._store.query("document_list", kind=None, doc_id=None))
+            docs = self._store.query("document_list", kind=None, doc_id=None)
+            self._scopes = ScopeIndex(docs)
+            self._issuers = {d["doc_id"]: d.get("issuer") or "" for d in docs if d.get("doc_id")}
             self._seen_generation = gen
 
     def ask(self, question: str, *, show_phones: bool = False, intent: str | None = None
@@ -128,8 +132,20 @@ class Assistant:
         `intent`: answer as this question type instead of routing (the API's duty card)."""
         start = time.perf_counter()
         answer = self._answer(question, show_phones, intent)
+        if answer.status == "answered" and answer.citations:
+            answer = self._named_fully(answer)
         answer.latency_ms = round((time.perf_counter() - start) * 1000, 1)
         return answer
+
+    def _named_fully(self, answer: Answer) -> Answer:
+        """The answer saying which unit a short name in its first sentence means, as its cited
+        document defines it ("领导小组" → its full name) or as the document's issuing department
+        owns it (its bare 处)."""
+        search = self._search()
+        doc_id = answer.citations[0].doc_id
+        forms = search.short_forms(doc_id) if hasattr(search, "short_forms") else {}
+        notes = explain(first_sentence(answer.answer), forms, self._issuers.get(doc_id, ""))
+        return answer.model_copy(update={"answer": with_notes(answer.answer, notes)}) if notes else answer
 
     def gazetteer(self) -> Gazetteer:
         """The linker's names, rebuilt when the stored data changed (structured searches)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kg.store import GraphStore
 from retrieval.embedder import Embedder
+from retrieval.full_names import defined_short_forms
 from retrieval.fusion import rrf
 from retrieval.answers._match import question_bigrams
 from retrieval.normalize import char_bigrams
@@ -214,6 +215,8 @@ class HybridPassageSearch:
         self._df_n = 0
         self._df_stamp: str | None = None
         self._query_vectors: dict[str, object] = {}
+        self._short_forms: dict[str, dict[str, str]] = {}
+        self._short_stamp: str | None = None
 
     def _child_texts(self, doc_id: str, path: str) -> list[str]:
         stamp = self._vector.stamp
@@ -282,6 +285,18 @@ class HybridPassageSearch:
                     df[g] = df.get(g, 0) + 1
             self._df, self._df_n, self._df_stamp = df, len(items), self._vector.stamp
         return self._df, self._df_n
+
+    def short_forms(self, doc_id: str) -> dict[str, str]:
+        """The short names a document defines ("以下简称“领导小组”") → their full names."""
+        if self._short_stamp != self._vector.stamp:
+            out: dict[str, dict[str, str]] = {}
+            for it in self._vector.items:
+                body = it.meta.get("body") or ""
+                if "以下" in body:
+                    for short, full in defined_short_forms(body).items():
+                        out.setdefault(it.meta["doc_id"], {}).setdefault(short, full)
+            self._short_forms, self._short_stamp = out, self._vector.stamp
+        return self._short_forms.get(doc_id, {})
 
     def sections(self, question: str, depth: int | None = None) -> list[Section]:
         """The sections both retrievers find for the question, fused by rank, each with the

@@ -133,11 +133,11 @@ def levels(text: str) -> dict[str, set[int]]:
             for name, rx in (("grade", _GRADE), ("severity", _SEVERITY), ("colour", _COLOUR))}
 
 
-def _agrees(asked: dict[str, set[int]], text: str) -> bool:
+def _agrees(asked: dict[str, set[int]], text: str | dict[str, set[int]]) -> bool:
     """A clause about other levels than the ones asked ("四级响应由谁终止" vs "一级响应……") does
     not answer; nor one naming no 级 or colour when the question names one (the answer to "Ⅰ级
     预警由谁发布" is a rule for Ⅰ级). A severity word may be the question's setting only."""
-    named = levels(text)
+    named = levels(text) if isinstance(text, str) else text
     for k, want in asked.items():
         if want and (named[k] or k != "severity") and not want & named[k]:
             return False
@@ -221,6 +221,24 @@ def names_group(groups: list[str], text: str) -> bool:
     return any(g[i:] in text for g in groups for i in range(len(g) - 2))
 
 
+# A duty listed under its body's heading ("2.1.2 领导小组办公室" … "（4）……后，负责组织总结评估工作；")
+# names no doer of its own: the heading is the doer.
+_NO_SUBJECT = re.compile(r"^(?:[^，。；：]{0,30}?(?:后|时|前|期间|中)[，,])?"
+                         r"(?:负责|组织|参与|协助|指导|配合|做好|承担|牵头|开展|协调|督促|统一|研究"
+                         r"|收集|调度|指挥|监督|检查|审核|发布|提出|编制|制定|落实)")
+_BODY_HEADING = re.compile(rf"[\u4e00-\u9fff、]{{1,20}}?{_ORG}")
+
+
+def _doer_from_heading(part: str, heading: str, question: str) -> tuple[str, str] | None:
+    """(heading：clause, heading) for a subject-less duty clause under a heading that is a
+    body's name, when the clause does what the 谁-question asks."""
+    name = strip_number(heading).strip()
+    if (not _BODY_HEADING.fullmatch(name) or not _NO_SUBJECT.match(part.strip())
+            or not _asks_same(question, part, strict=True)):
+        return None
+    return f"{name}：{part.strip().rstrip('；;。')}", name
+
+
 def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], question: str,
                   q: set[str], asked: dict[str, set[int]]) -> tuple[str, str] | None:
     """(the piece of the clause that states the value, the value): of the pieces between commas
@@ -233,7 +251,7 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
         m = value.search(piece)
         if (not m or (kind == "who" and not _asks_same(question, piece, strict=True))
                 or not _fits(kind, question, piece, m.group(0))
-                or not _agrees(asked, f"{heading} {piece}")):
+                or not _agrees(asked, _levels_at(pieces, i, heading))):
             continue
         text = piece.rstrip("，,：:")
         if len(text) < 12 and i:
@@ -244,6 +262,17 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
         if best is None or hits > best[0]:
             best = (hits, text.strip(), m.group(0))
     return best[1:] if best else None
+
+
+def _levels_at(pieces: list[str], i: int, heading: str) -> dict[str, set[int]]:
+    """The levels piece i speaks of, on each scale: its own, else those of the nearest piece
+    before it in the clause naming some ("初判发生重大突发事件的，原则上由省级……组织"), else the
+    heading's."""
+    out: dict[str, set[int]] = {}
+    found = [levels(p) for p in reversed(pieces[:i + 1])] + [levels(heading)]
+    for scale in ("grade", "severity", "colour"):
+        out[scale] = next((f[scale] for f in found if f[scale]), set())
+    return out
 
 
 @dataclass
@@ -288,6 +317,8 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
             for part in parts:
                 found = (_answer_piece(part, heading, kind[0], value, question, set(w), asked)
                          if value else None)
+                if found is None and kind and kind[0] == "who" and _agrees(asked, part):
+                    found = _doer_from_heading(strip_number(part), heading, question)
                 if found and ((kind[0] == "who" and _restates(found[1], question))
                               or (groups and not names_group(groups, f"{heading} {part}"))):
                     found = None
@@ -322,17 +353,67 @@ def decide(cands: list[Candidate]) -> Candidate | None:
     return best
 
 
+# Asking what someone does: answered by duties, not by who is in the group.
+DOING = re.compile(r"做什么|干什么|干啥|怎么做|如何做|采取什么|哪些措施|什么措施|职责|负责什么|负责哪些"
+                   r"|哪些内容|哪几项|什么内容|包括哪些")
+_HOLDS_POST = re.compile(r"(?:任|担任|兼任)(?:副?组长|副?主任|副?指挥长|副?总指挥|成员|组员)")
+
+# A clause is the answer itself (for 怎么/什么/哪些 questions, or 谁 when the body is its subject)
+# only when it covers nearly all of the question by its own words.
+STATE = 0.8
+STATE_OWN = 0.7
+
+
+def _same_text(a: Candidate, b: Candidate) -> bool:
+    return a.sentence == b.sentence or strip_number(a.clause) == strip_number(b.clause)
+
+
+def state(question: str, cands: list[Candidate]) -> Candidate | None:
+    """The clause that says what the question asks, stated whole: the top clause covers nearly
+    all of the question's words by its own, holds its rarest word, names the group, level and
+    act asked, and no clause of another sentence comes within MARGIN."""
+    if not cands:
+        return None
+    kind = asked_kind(question)
+    if kind is not None and kind[0] != "who":
+        return None  # a duration, a level, a title… is stated from a clause holding one
+    best = cands[0]
+    if best.coverage < STATE or best.own < STATE_OWN or not best.key or len(best.clause) < 8:
+        return None
+    heading = best.section.headings[-1] if best.section.headings else ""
+    text = f"{heading} {best.clause}"
+    if not _agrees(levels(question), text):
+        return None
+    groups = GROUP.findall(question)
+    if groups and not names_group(groups, text):
+        return None
+    if DOING.search(question) and _HOLDS_POST.search(best.clause):
+        return None  # who leads the group is not what it does
+    if kind is not None and (not NAMES_BODY.search(best.clause)
+                             or not _asks_same(question, best.clause)):
+        return None
+    for other in cands[1:]:
+        if best.coverage - other.coverage >= MARGIN:
+            break
+        if not _same_text(best, other):
+            return None
+    return best
+
+
 def read(question: str, cands: list[Candidate]) -> Reading | None:
     """The one clause that answers the question, or None when no clause clearly does; `cands`
     from `rank`."""
     kind = asked_kind(question)
-    if kind is None or kind[0] == "article" or len(asks(question)) > 1:
+    if (kind is not None and kind[0] == "article") or len(asks(question)) > 1:
         return None  # article numbers are the article answers' job; two asks, two answers
-    if kind[0] == "level" and re.search(r"\d|[一二三四五六七八九十两百千万]+(?:人|个|户|小时|天)", question):
+    if kind and kind[0] == "level" and re.search(
+            r"\d|[一二三四五六七八九十两百千万]+(?:人|个|户|小时|天)", question):
         return None  # which level given figures is a threshold comparison, not a sentence
-    best = decide(cands)
+    best = decide(cands) if kind else None
+    if best is None:
+        best = state(question, cands)
     if best is None:
         return None
     return Reading(doc_id=best.section.doc_id, title=best.section.title, section=best.section.path,
-                   sentence=best.sentence, clause=best.clause, value=best.value,
+                   sentence=best.sentence, clause=best.clause, value=best.value or best.clause,
                    coverage=best.coverage)

@@ -16,7 +16,7 @@ import re
 
 from retrieval.answers._match import bigrams
 from retrieval.contract import Answer, Entity, first_sentence
-from retrieval.reader import (GROUP, KINDS, NAMES_BODY, POSTS, Candidate, asks, focus_of,
+from retrieval.reader import (DOING, GROUP, KINDS, NAMES_BODY, POSTS, Candidate, asks, focus_of,
                               names_group, names_post, question_terms, weights)
 from retrieval.scope import Scope
 
@@ -60,8 +60,6 @@ _FOR_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些专家|哪个专家|什么
 # ("向谁报告" is not answered by who starts the response).
 _SPECIFIC_ACTS = ("报告", "备案", "批准", "审批", "审核", "发布", "终止", "结束", "解除", "宣布",
                   "建立", "制定", "评估", "调查", "召集", "授权", "请求", "兼任", "担任", "配合")
-_DOING = re.compile(r"做什么|干什么|干啥|怎么做|如何做|采取什么|哪些措施|什么措施|职责|负责什么|负责哪些"
-                    r"|哪些内容|哪几项|什么内容|包括哪些")
 
 
 def fits_ask(question: str, answer: Answer) -> bool:
@@ -85,7 +83,7 @@ def fits_ask(question: str, answer: Answer) -> bool:
                 (acts and not any(a in first for a in acts))
                 or (posts and not names_post(posts[0], first))):
             return False
-    if answer.intent in ("response_level", "grading") and _DOING.search(question):
+    if answer.intent in ("response_level", "grading") and DOING.search(question):
         return False
     groups = GROUP.findall(question)
     if groups and answer.intent in ("command_structure", "member_duty"):

@@ -78,3 +78,13 @@ def test_named_parent_and_plan_table(taxonomy):
     listed = [r for r in out.relationships if r.end.key == "title:某区防汛防台专项应急预案"]
     assert listed and listed[0].type == "REFERS_TO" and listed[0].props["relation"] == "lists"
     assert out.nodes[0].props["issued_date"] == "2025-03"
+
+
+def test_a_department_issuer_on_its_own_line_above_the_date(taxonomy):
+    """A provincial department's plan: issuer (…厅) on one line, the date in Chinese numerals on
+    the next."""
+    out = extract("某省港口突发事件应急预案", [
+        "某省港口突发事件应急预案", "某省交通运输厅", "二〇二三年一月", "1 总则", "1.1 编制目的",
+        "为提高港口突发事件应对能力，制定本预案。"], taxonomy)
+    doc = out.nodes[0]
+    assert doc.props["issuer"] == "某省交通运输厅" and doc.props["issued_date"] == "2023-01"

@@ -28,6 +28,13 @@ SECTIONS = [
     _sec("4/4.1", "事发单位应当在事故发生后30分钟内电话报告，2小时内报送书面材料。",
          "4 应急响应", "4.1 信息报告"),
     _sec("6/6.1", "本预案每3年修订一次，由市港航局负责解释，自印发之日起施行。", "6 附则"),
+    _sec("2/2.2/（3）", "（3）Ⅱ级事故应急处置结束后，负责组织总结评估工作；",
+         "2 组织体系", "2.2 领导小组办公室"),
+    _sec("3/3.1", "初判发生重大事故的，原则上由市人民政府组织指挥应对；"
+                  "初判发生较大和一般事故的，原则上分别由区、县人民政府组织指挥应对。",
+         "3 分级应对"),
+    _sec("5/5.1", "各级港航管理机构应与大型航运企业签订应急运力储备协议，确保随时调动运力。",
+         "5 保障措施", "5.1 运力保障"),
 ]
 
 
@@ -83,3 +90,23 @@ def test_no_answer_when_unsure():
 def test_only_the_named_scope_is_read():
     elsewhere = Scope(places={"河东区"}, by_place={"other.txt"})
     assert _read("领导小组办公室设在哪里？", elsewhere) is None
+
+
+def test_a_duty_listed_under_its_body_heading_is_that_body_s():
+    got = _read("Ⅱ级事故处置结束后，总结评估由谁组织？")
+    assert got is not None and got.value == "领导小组办公室"
+    assert got.clause.startswith("领导小组办公室：Ⅱ级事故应急处置结束后，负责组织总结评估工作")
+
+
+def test_the_level_a_piece_speaks_of_comes_from_the_piece_before_it():
+    got = _read("初判发生一般事故的，原则上由谁组织指挥应对？")
+    assert got is not None and "区、县人民政府" in got.value
+    got = _read("初判发生重大事故的，原则上由谁组织指挥应对？")
+    assert got is not None and "市人民政府" in got.value
+
+
+def test_a_clause_answering_a_how_question_is_stated_whole():
+    got = _read("应急运力怎么保障？")
+    assert got is not None and "签订应急运力储备协议" in got.clause
+    # what a group does is not who leads it
+    assert _read("抢险救援组具体干啥？") is None
