@@ -100,10 +100,15 @@ def asked_kind(question: str) -> tuple[str, re.Pattern[str]] | None:
 _UNIT_SUFFIX = set("组队站所科处办局委室部厅院")
 
 
+_BEFORE_POST = re.compile(r"(?<=[组部室处局队办委])(?=副?(?:组长|总指挥|指挥长|主任|成员))")
+
+
 def question_terms(question: str) -> set[str]:
     """The question's bigrams inside its words (jieba): "街道接到" gives 街道 and 接到, not 道接; a
     unit suffix cut off as a word of its own joins the word before it ("指挥|组" gives 挥组).
     Question words (多长时间, 谁负责) are left out."""
+    # a group or body and the post in it are two words ("应急指挥组组长": 组组 is no word)
+    question = _BEFORE_POST.sub(" ", question)
     toks = [t for t in tokenize(question) if t]
     out = {g for tok in toks if len(tok) >= 2 for g in bigrams(tok)}
     for prev, tok in zip(toks, toks[1:]):
@@ -169,7 +174,10 @@ def _asks_same(question: str, text: str, strict: bool = False) -> bool:
     at = max(focus.rfind("谁"), focus.rfind("哪"))
     acts = ([a for a in _ACTIONS if a in focus[at:]] or [a for a in _ACTIONS if a in focus]
             or [a for a in _ACTIONS if a in question])
-    if acts and not any(b in text for a in acts for b in _SAME_ACT.get(a, (a,))):
+    same = dict(_SAME_ACT)
+    if GROUP.search(question):  # a group's lead is its 组长 ("新闻宣传组谁牵头")
+        same["牵头"] = ("牵头", "任组长", "担任组长")
+    if acts and not any(b in text for a in acts for b in same.get(a, (a,))):
         return False
     asked_posts = [p for p in POSTS if p in focus] or [p for p in POSTS if p in question]
     if not asked_posts:
@@ -217,8 +225,15 @@ GROUP = re.compile(r"(?:(?![的之和与及])[\u4e00-\u9fff]){1,5}(?:小组|工�
 
 
 def names_group(groups: list[str], text: str) -> bool:
-    """`text` names one of the groups by its own name ("事故后勤保障组" by 后勤保障组, 保障组)."""
-    return any(g[i:] in text for g in groups for i in range(len(g) - 2))
+    """`text` names one of the groups by its own name ("事故后勤保障组" by 后勤保障组, 保障组), not
+    by another's that ends alike (通信保障组 is not 后勤保障组)."""
+    for g in groups:
+        for i in range(len(g) - 2):
+            for m in re.finditer(re.escape(g[i:]), text):
+                before = text[m.start() - 1] if m.start() else ""
+                if not ("\u4e00" <= before <= "\u9fff") or (i and before == g[i - 1]):
+                    return True
+    return False
 
 
 # A duty listed under its body's heading ("2.1.2 领导小组办公室" … "（4）……后，负责组织总结评估工作；")

@@ -50,6 +50,11 @@ def holds_up(answer: Answer, scope: Scope) -> bool:
     return answer.status == "answered" and makes_claim(answer) and in_scope(answer, scope)
 
 
+_SOURCE_LEAD = re.compile(r"^按《[^》]+》[^，,：:]{0,40}[，,：:]")
+
+# A yes/no question: the level modules answer who starts and which level, not whether.
+YES_NO = re.compile(r"能不能|可不可以|能否|可否|是否|是不是|吗[？?]?$")
+
 # Asking for people: only then is a list of experts a direct answer.
 _FOR_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些专家|哪个专家|什么专家|哪方面|哪些方面|哪些领域|哪个领域"
                          r"|找|请|联系|有没有|懂|电话|号码|手机|在库|调用|能叫|还在|哪几个"
@@ -71,9 +76,10 @@ def fits_ask(question: str, answer: Answer) -> bool:
     if answer.intent == "expert" and answer.experts and not _FOR_PEOPLE.search(question):
         return False
     first = first_sentence(answer.answer)
+    stated = _SOURCE_LEAD.sub("", first)  # "按《某预案》4.3，……": the source is no value
     kinds = [k for k in KINDS if k[0] in asks(question)]
     if answer.intent not in ("expert", "consistency", "duty_card") and kinds:
-        if not any((NAMES_BODY if kind == "who" else value).search(first)
+        if not any((NAMES_BODY if kind == "who" else value).search(stated)
                    for kind, _, value in kinds):
             return False
         focus = focus_of(question)
@@ -85,6 +91,8 @@ def fits_ask(question: str, answer: Answer) -> bool:
             return False
     if answer.intent in ("response_level", "grading") and DOING.search(question):
         return False
+    if YES_NO.search(question) and answer.intent in ("response_level", "grading"):
+        return False  # "能不能由办公室启动": not who starts the level, the clause allowing it
     groups = GROUP.findall(question)
     if groups and answer.intent in ("command_structure", "member_duty"):
         return names_group(groups, first + answer.citations[0].quote)

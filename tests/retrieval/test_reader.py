@@ -110,3 +110,10 @@ def test_a_clause_answering_a_how_question_is_stated_whole():
     assert got is not None and "签订应急运力储备协议" in got.clause
     # what a group does is not who leads it
     assert _read("抢险救援组具体干啥？") is None
+
+
+def test_a_group_and_its_post_are_two_words():
+    assert "组组" not in question_terms("应急指挥组组长是谁？")
+    assert "部总" not in question_terms("现场指挥部总指挥由谁担任？")
+    got = _read("后勤保障组谁牵头？")  # a group's lead is its 组长
+    assert got is not None and "财务处负责人任组长" in got.clause

@@ -48,3 +48,14 @@ def test_the_first_sentence_holds_the_value_asked():
     assert not fits_ask("较大事故要逐级上报到哪一级监管部门？", table)
     leader = _ans("领导小组组长由局长担任。", "command_structure")
     assert not fits_ask("领导小组的副组长由谁担任？", leader)
+    # the source named before the value is no value: a town's plan title names no body asked for
+    town = _ans("按《某镇生产安全事故专项应急预案》首部，较大事故（Ⅲ级）：造成3人以上10人以下死亡。",
+                "grading")
+    assert not fits_ask("较大事故要逐级上报到哪一级监管部门？", town)
+
+
+def test_who_starts_a_level_does_not_answer_whether_another_body_may():
+    starter = _ans("按《港航预案》4.3，四级响应由市、县级应急指挥机构决定启动。", "response_level")
+    assert not fits_ask("Ⅳ级响应能不能由领导小组办公室启动？", starter)
+    assert not fits_ask("Ⅳ级响应可以由办公室启动吗？", starter)
+    assert fits_ask("Ⅳ级响应由谁启动？", starter)
