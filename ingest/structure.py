@@ -28,7 +28,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic_space", re.compile(
         rf"^(?P<num>\d{{1,2}})[\s　]+(?=[^\s{_UNIT_AFTER}][^。；，：:;,]{{0,19}}$)")),
     ("circled", re.compile(r"^(?P<num>[①-⑳])\s*")),
+    # "附件2", "附件 2 某某表": an annex starts a top-level part of its own.
+    ("annex", re.compile(rf"^(?P<num>附件[\s　]*[{CN_NUM}\d]{{1,2}})(?![\d{_UNIT_AFTER}])[：:、.．\s　]*")),
+    # A level's own heading in a grading or response annex: "Ⅱ级（重大）", "IV 级（一般）".
+    ("level", re.compile(r"^(?P<num>(?:IV|III|II|I|Ⅰ|Ⅱ|Ⅲ|Ⅳ|[一二三四])[\s　]*级)"
+                         r"(?=[\s　]*(?:[（(](?:特别重大|重大|较大|一般)[)）])?[\s　]*$)")),
 ]
+# Styles that may stand alone on their line (the title follows on the next line, or none).
+_BARE = ("chapter", "jie", "annex", "level")
 
 _SENTENCE_END = "。！？；;!?"
 
@@ -55,12 +62,16 @@ def match_number(text: str) -> tuple[str, str, str] | None:
         m = pattern.match(text)
         if m:
             rest = text[m.end():].strip()
-            if not rest and style not in ("chapter", "jie"):
+            if not rest and style not in _BARE:
                 return None
             if style == "dotted":
                 depth = len(re.split(r"[.．]", m.group("num")))
                 style = f"dotted{depth}"
-            return style, m.group("num"), rest
+            label = m.group("num")
+            if style in ("annex", "level"):
+                label = re.sub(r"[\s　]", "", label)
+                rest = text.strip() if style == "level" else rest  # "Ⅱ级（重大）" is the heading
+            return style, label, rest
     return None
 
 
@@ -86,13 +97,24 @@ def parse_sections(blocks: list[Block], title: str = "") -> list[Section]:
         if hit is None and block.kind == "heading" and block.heading_level:
             style, label, rest = f"h{block.heading_level}", "", block.text
         elif hit is None:
-            (stack[-1][1] if stack else root).blocks.append(block)
+            current = stack[-1][1] if stack else root
+            if (stack and stack[-1][0] == "annex" and not current.heading
+                    and len(current.blocks) == 1 and is_heading_text(block.text.strip())):
+                current.heading = block.text.strip()  # "附件2" over its title line
+            current.blocks.append(block)
             continue
         else:
             style, label, rest = hit
-        # Close deeper styles; a style already open means a sibling.
+        # Close deeper styles; a style already open means a sibling; an annex closes all but
+        # a part titled 附件.
         styles = [s for s, _ in stack]
-        if style in styles:
+        if style == "annex":
+            # under a part titled 附件 ("十一、附件") annexes are its children; else top level
+            keep = [i for i, (_, sec) in enumerate(stack) if re.search(r"^附件|附件$", sec.heading)]
+            del stack[keep[-1] + 1 if keep else 0:]
+            if "annex" in [st for st, _ in stack]:
+                del stack[[st for st, _ in stack].index("annex"):]
+        elif style in styles:
             del stack[styles.index(style):]
         parent = stack[-1][1] if stack else None
         own = label or rest[:20]

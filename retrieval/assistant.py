@@ -212,7 +212,7 @@ class Assistant:
         ranked = ranked or self._rank(q, scope)
         if ranked is None:
             return None
-        got = read(q, ranked[0])
+        got = read(q, ranked[0], scope.topic)
         if got is None:
             return None
         cite = Citation(doc_id=got.doc_id, title=got.title, section=got.section,

@@ -58,6 +58,8 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"|百分之[一二三四五六七八九十百]+")),
     ("article", re.compile(r"哪条|哪一条|第几条|哪几条"), re.compile(r"第[一二三四五六七八九十百零〇\d]+条")),
     ("color", re.compile(r"颜色|什么色"), re.compile(r"[红橙黄蓝]色")),
+    ("definition", re.compile(r"指哪些|指什么|是指|什么意思|含义|的定义|指的是|什么叫|什么是"),
+     re.compile(r"是指|指的是|系指|所称")),
     ("place", re.compile(r"在哪|哪里|设在|什么地方|地址"), re.compile(r"设在|位于|设于")),
 ]
 _SENT = re.compile(r"(?<=[。！？!?\n])")
@@ -107,8 +109,10 @@ def question_terms(question: str) -> set[str]:
     """The question's bigrams inside its words (jieba): "街道接到" gives 街道 and 接到, not 道接; a
     unit suffix cut off as a word of its own joins the word before it ("指挥|组" gives 挥组).
     Question words (多长时间, 谁负责) are left out."""
-    # a group or body and the post in it are two words ("应急指挥组组长": 组组 is no word)
+    # a group or body and the post in it are two words ("应急指挥组组长": 组组 is no word);
+    # so are a plan's name and 预案 ("综合预案": 合预 is no word)
     question = _BEFORE_POST.sub(" ", question)
+    question = re.sub(r"(?<=[\u4e00-\u9fff])(?=(?:应急)?预案|条例|办法)", " ", question)
     toks = [t for t in tokenize(question) if t]
     out = {g for tok in toks if len(tok) >= 2 for g in bigrams(tok)}
     for prev, tok in zip(toks, toks[1:]):
@@ -143,10 +147,12 @@ def _agrees(asked: dict[str, set[int]], text: str | dict[str, set[int]]) -> bool
     not answer; nor one naming no 级 or colour when the question names one (the answer to "Ⅰ级
     预警由谁发布" is a rule for Ⅰ级). A severity word may be the question's setting only."""
     named = levels(text) if isinstance(text, str) else text
-    for k, want in asked.items():
-        if want and (named[k] or k != "severity") and not want & named[k]:
-            return False
-    return True
+    if asked.get("severity") and named["severity"] and not asked["severity"] & named["severity"]:
+        return False
+    # 级 and colour name the same levels (红色 is Ⅰ级, 蓝色 Ⅳ级): one scale
+    want = asked.get("grade", set()) | asked.get("colour", set())
+    have = named["grade"] | named["colour"]
+    return not want or bool(want & have)
 
 
 # What a 谁-question asks someone to do, and the posts it may ask about: the answering clause
@@ -306,11 +312,13 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
     """Every clause (between ；) of the scope's retrieved sections, best covering first."""
     kind = asked_kind(question)
     value = kind[1] if kind else None
+    asked = levels(question) if not (kind and kind[0] == "level") else {}
+    if asked.get("colour"):  # the level is checked by number; 红色 need not be written
+        drop = set(drop) | {c + "色" for c in "红橙黄蓝"}
     w = weights(question_terms(question) - drop, *df)
     total = sum(w[g] for g in sorted(w))
     if not total:
         return []
-    asked = levels(question) if not (kind and kind[0] == "level") else {}
     groups = GROUP.findall(question)
     top = max(w.values())
     keys = {g for g, v in w.items() if v >= top - 1e-9}  # the rarest words, ties all kept
@@ -323,11 +331,15 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
         heading = sec.headings[-1] if sec.headings else ""
         around = " ".join([*sec.headings[:-1], sec.title])
         before = ""
+        own_heading = strip_number(heading).strip()
         for raw in _SENT.split(sec.body):
             sentence = raw.strip()
             if not sentence:
                 continue
             body = strip_number(sentence)
+            if own_heading and body.strip() == own_heading:
+                before = sentence
+                continue  # the section's title line: context of its clauses, no answer
             parts = [c for c in _CLAUSE.split(body) if c.strip()] or [body]
             for part in parts:
                 found = (_answer_piece(part, heading, kind[0], value, question, set(w), asked)
@@ -349,7 +361,13 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
     return out
 
 
-def decide(cands: list[Candidate]) -> Candidate | None:
+def _rival(best: Candidate, other: Candidate, topic: set[str]) -> bool:
+    """`other` competes with `best`: not when the question's own words single out best's
+    document (its title alone holds one) and not other's."""
+    return not (topic and best.section.doc_id in topic and other.section.doc_id not in topic)
+
+
+def decide(cands: list[Candidate], topic: set[str] = frozenset()) -> Candidate | None:
     """The best clause holding the asked value, when it covers enough of the question and no
     other clause — with another value, or with none — covers it about as well."""
     with_value = [c for c in cands if c.value]
@@ -358,12 +376,14 @@ def decide(cands: list[Candidate]) -> Candidate | None:
     best = with_value[0]
     if best.coverage < FLOOR or best.own < OWN or not best.key:
         return None
-    if cands[0].coverage > best.coverage + MARGIN and cands[0].sentence != best.sentence:
+    if (cands[0].coverage > best.coverage + MARGIN and cands[0].sentence != best.sentence
+            and _rival(best, cands[0], topic)):
         return None
     for other in with_value[1:]:
-        if best.coverage - other.coverage >= MARGIN:
+        if best.coverage - other.coverage >= MARGIN - 1e-9:
             break
-        if other.value != best.value and other.sentence != best.sentence:
+        if (other.value != best.value and other.sentence != best.sentence
+                and _rival(best, other, topic)):
             return None
     return best
 
@@ -383,7 +403,8 @@ def _same_text(a: Candidate, b: Candidate) -> bool:
     return a.sentence == b.sentence or strip_number(a.clause) == strip_number(b.clause)
 
 
-def state(question: str, cands: list[Candidate]) -> Candidate | None:
+def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
+          ) -> Candidate | None:
     """The clause that says what the question asks, stated whole: the top clause covers nearly
     all of the question's words by its own, holds its rarest word, names the group, level and
     act asked, and no clause of another sentence comes within MARGIN."""
@@ -392,6 +413,10 @@ def state(question: str, cands: list[Candidate]) -> Candidate | None:
     kind = asked_kind(question)
     if kind is not None and kind[0] != "who":
         return None  # a duration, a level, a title… is stated from a clause holding one
+    groups = GROUP.findall(question)
+    duties = _group_duties(question, groups, cands, topic)
+    if duties is not None:
+        return duties
     best = cands[0]
     if best.coverage < STATE or best.own < STATE_OWN or not best.key or len(best.clause) < 8:
         return None
@@ -399,34 +424,69 @@ def state(question: str, cands: list[Candidate]) -> Candidate | None:
     text = f"{heading} {best.clause}"
     if not _agrees(levels(question), text):
         return None
-    groups = GROUP.findall(question)
     if groups and not names_group(groups, text):
         return None
     if DOING.search(question) and _HOLDS_POST.search(best.clause):
         return None  # who leads the group is not what it does
+    pred = _PREDICATE.search(question)
+    if pred and pred.group(1) not in text:
+        return None  # "专家组怎么组成" is answered by how it is formed, not by what it does
     if kind is not None and (not NAMES_BODY.search(best.clause)
                              or not _asks_same(question, best.clause)):
         return None
     for other in cands[1:]:
-        if best.coverage - other.coverage >= MARGIN:
+        if best.coverage - other.coverage >= MARGIN - 1e-9:
             break
+        if best.own - other.own >= MARGIN - 1e-9:
+            continue  # as close only by its headings' and title's words: about something else
         if not _same_text(best, other):
-            return None
+            return None  # (a title word does not settle which of two whole clauses is meant)
     return best
 
 
-def read(question: str, cands: list[Candidate]) -> Reading | None:
+# "怎么组成", "如何保障", "怎样发布": what the question asks about the thing it names.
+_PREDICATE = re.compile(r"(?:怎么|如何|怎样)([\u4e00-\u9fff]{2})")
+_DUTY_LEAD = re.compile(r"^(?:主要职责|工作职责|职责)[：:]")
+
+
+def _group_duties(question: str, groups: list[str], cands: list[Candidate],
+                  topic: set[str] = frozenset()) -> Candidate | None:
+    """What a named group does ("应急指挥组具体干啥"): the duty sentence under the group's own
+    heading ("（2）应急指挥组" … "主要职责：……"), whole. The plan is told apart by the title's
+    words (context), so only a clear lead over another plan's group of that name will do."""
+    if not groups or not DOING.search(question):
+        return None
+    duty = [c for c in cands if c.section.headings and names_group(groups, c.section.headings[-1])
+            and _DUTY_LEAD.match(c.sentence) and not _HOLDS_POST.search(c.clause)]
+    if not duty:
+        return None
+    best = duty[0]
+    if best.coverage < STATE - 0.05 or not best.key:
+        return None
+    for other in duty[1:]:
+        if best.coverage - other.coverage >= MARGIN - 1e-9:
+            break
+        if ((other.section.doc_id, other.section.path) != (best.section.doc_id, best.section.path)
+                and other.sentence != best.sentence and _rival(best, other, topic)):
+            return None  # another plan's group of that name, with other duties
+    whole = best.sentence.rstrip("。；;")
+    return Candidate(coverage=best.coverage, own=best.own, key=best.key, section=best.section,
+                     sentence=best.sentence, clause=whole, value=whole)
+
+
+def read(question: str, cands: list[Candidate], topic: set[str] = frozenset()
+         ) -> Reading | None:
     """The one clause that answers the question, or None when no clause clearly does; `cands`
-    from `rank`."""
+    from `rank`; `topic`: the documents the question's words single out (Scope.topic)."""
     kind = asked_kind(question)
     if (kind is not None and kind[0] == "article") or len(asks(question)) > 1:
         return None  # article numbers are the article answers' job; two asks, two answers
     if kind and kind[0] == "level" and re.search(
             r"\d|[一二三四五六七八九十两百千万]+(?:人|个|户|小时|天)", question):
         return None  # which level given figures is a threshold comparison, not a sentence
-    best = decide(cands) if kind else None
+    best = decide(cands, topic) if kind else None
     if best is None:
-        best = state(question, cands)
+        best = state(question, cands, topic)
     if best is None:
         return None
     return Reading(doc_id=best.section.doc_id, title=best.section.title, section=best.section.path,

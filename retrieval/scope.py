@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from retrieval.answers._match import bigrams
-from retrieval.answers.statements import is_named, named_documents
+from retrieval.answers.statements import bare_title, is_named, named_documents
 
 # A title or issuer starts with its place: the shortest run of characters ending in an
 # administrative suffix ("川沙新镇生产安全事故……" → 川沙新镇).
@@ -77,6 +77,9 @@ class Scope:
     by_place: set[str] = field(default_factory=set)  # doc ids of the named places
     by_title: set[str] = field(default_factory=set)  # doc ids of the named titles
     words: set[str] = field(default_factory=set)  # the question's bigrams that name them
+    # documents whose title alone holds a word of the question ("港口" of the port plan): not a
+    # scope (the question does not name the plan), a preference when sentences tie
+    topic: set[str] = field(default_factory=set)
 
     @property
     def docs(self) -> set[str]:
@@ -139,6 +142,8 @@ class ScopeIndex:
         for d in self._titled:
             for g in bigrams(d["title"]):
                 self._df[g] = self._df.get(g, 0) + 1
+        bare = {d["doc_id"]: bare_title(d["title"]) for d in self._titled}
+        self._bare = bare
         # a longer surface holding a shorter one (川沙新镇 ⊃ 川沙) is the same mention
         self._surfaces = sorted(self._places, key=len, reverse=True)
 
@@ -162,4 +167,19 @@ class ScopeIndex:
                     and is_named(d, len(self._titled))):
                 out.by_title.add(d.doc_id)
                 out.words |= set(d.matched)
+        out.topic = self._topic(question, out.words)
+        return out
+
+    def _topic(self, question: str, named: set[str]) -> set[str]:
+        """The documents whose title alone holds a word of the question (jieba words, so that
+        危险物品 is not 危险化学品's 危险 by a cross-word bigram)."""
+        from retrieval.lexical_index import tokenize
+
+        out: set[str] = set()
+        for word in tokenize(question):
+            if len(word) < 2 or word in _KIND_WORDS or bigrams(word) <= named:
+                continue
+            holders = [doc for doc, title in self._bare.items() if word in title]
+            if len(holders) == 1:
+                out.add(holders[0])
         return out

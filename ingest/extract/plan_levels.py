@@ -181,6 +181,10 @@ def _clause_value(clause: str, metric_hint: str | None) -> tuple[str, dict] | No
     return (metric, ranges[0]) if metric and ranges else None
 
 
+_RANGE_BREAK = re.compile(r"(以上)[、，,](?=(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?:万|亿)?"
+                         r"(?:人|名|例|元)(?:以下|及以下|以内))")
+
+
 def parse_thresholds(text: str, metric_hint: str | None = None) -> Thresholds:
     """Numeric thresholds in a criterion. An item (up to "；") that states no death, injury,
     evacuation or loss figure is kept whole, as written, in `other`; in an item that does,
@@ -195,6 +199,7 @@ def parse_thresholds(text: str, metric_hint: str | None = None) -> Thresholds:
         rest: list[str] = []
         for alt in alts:
             flat = re.sub(r"[（(][^）)]*[)）]", "", re.sub(r"\s+", "", alt))
+            flat = _RANGE_BREAK.sub(r"\1", flat)  # "10人以上、30人以下" is one range
             found = [v for c in _CLAUSE_SPLIT.split(flat) if (v := _clause_value(c, metric_hint))]
             for metric, rng in found:
                 out.set(metric, rng)
@@ -656,6 +661,40 @@ def response_statements(section: Section) -> list[ResponseStatement]:
     return out
 
 
+_LEVEL_HEADING = re.compile(rf"^[\s　]*(?P<rn>{_RN})[\s　]*级[\s　]*(?:[（(](?P<sev>{_SEV})[)）])?[\s　]*$")
+_LIST_START = re.compile(rf"(?:下列|以下|如下)[^，,。；;]{{0,8}}(?:情形|情况|条件)[^。；;]*?启动[\s　]*"
+                         rf"(?P<lv>{_RN})[\s　]*级(?:应急)?响应[^：:]*[：:]$")
+
+
+def level_list_statements(section: Section) -> tuple[ResponseStatement | None,
+                                                     SeverityStatement | None]:
+    """A level's own part of an annex: its heading ("Ⅱ级（重大）"), "有下列情形之一的，启动Ⅱ级
+    应急响应：" and one condition a line. The conditions start the level; when the heading names
+    the severity too, they are that severity's criteria as well."""
+    head = _LEVEL_HEADING.match(section.heading or "")
+    if not head:
+        return None, None
+    units = [u.strip() for u in _joined_units(section) if u.strip()]
+    if units and _LEVEL_HEADING.match(units[0]):
+        units = units[1:]
+    if len(units) < 2:
+        return None, None
+    intro = _LIST_START.search(units[0])
+    if not intro:
+        return None, None
+    items = [u.rstrip("；;。") for u in units[1:]]
+    level = response_level(intro.group("lv") + "级")
+    quote = "\n".join(units)
+    condition = "；".join(items)
+    sev = head.group("sev")
+    resp = ResponseStatement(levels=[level] if level else [], label=f"{head.group('rn')}级应急响应",
+                             quote=quote, condition=condition,
+                             severities=[sev] if sev else [])
+    grade = (SeverityStatement(level=sev, criteria=condition, quote=quote,
+                               thresholds=parse_thresholds(condition)) if sev else None)
+    return (resp if resp.levels else None), grade
+
+
 # ------------------------------------------------------------------ extractor
 
 
@@ -680,8 +719,10 @@ class PlanLevelsExtractor:
         enders: dict[str, tuple[str, Provenance]] = {}
         general_ender: tuple[str, Provenance] | None = None
 
+        listed = [(section, *level_list_statements(section)) for section in doc.sections]
         found_responses = [(section, st) for section in doc.sections
                            for st in response_statements(section)]
+        found_responses += [(section, st) for section, st, _ in listed if st]
         # Prose before tables: a plan that has both words its conditions fully in the prose.
         found_responses.sort(key=lambda x: x[1].from_table)
         for section, st in found_responses:
@@ -703,8 +744,12 @@ class PlanLevelsExtractor:
                     node.setdefault("special_starts", []).append(f"{cond}：{who}")
                 response_rels.append((level, p, {"condition": st.condition,
                                                  "starter": st.starter}))
+        listed_grades = {section.path: g for section, _, g in listed if g}
         for section in doc.sections:
-            for st in severity_statements(section, by_path):
+            graded = severity_statements(section, by_path)
+            if section.path in listed_grades:
+                graded.append(listed_grades[section.path])
+            for st in graded:
                 p = prov(section, st.quote)
                 node = severities.setdefault(st.level, {"thresholds": Thresholds(), "criteria": []})
                 node["thresholds"].merge(st.thresholds)

@@ -77,6 +77,9 @@ def _line_blocks(lines: list[str], is_md: bool) -> list[tuple[int, Block]]:
         elif stripped.count("\t") >= 2:  # a Word table pasted into text: tab-separated
             cells = [c.strip() for c in stripped.split("\t")]
             out.append((i + 1, Block(text=stripped, kind="table_row", cells=cells, position=pos)))
+        elif stripped.count("｜") >= 2:  # a PDF table extracted with full-width bars between cells
+            cells = [c.strip() for c in stripped.strip("｜").split("｜")]
+            out.append((i + 1, Block(text=stripped, kind="table_row", cells=cells, position=pos)))
         elif m:
             out.append((i + 1, Block(text=m.group(2).strip(), kind="heading",
                                      heading_level=len(m.group(1)), position=pos)))

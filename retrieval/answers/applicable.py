@@ -33,6 +33,11 @@ def rank_plans(store: GraphStore, query: Query) -> list[dict[str, Any]]:
     chain = [incident.name, *query.gazetteer.categories.get(incident.name, [])] if incident else []
     places = [(e.name, e.surface) for e in query.all("Organization")]
     qgrams = char_bigrams(q)
+    # A word of the question only one plan's title has ("港口") names that plan's field.
+    df: dict[str, int] = {}
+    for p in plans:
+        for g in char_bigrams(title_core(p.get("title") or "")):
+            df[g] = df.get(g, 0) + 1
 
     def score(p: dict[str, Any]) -> float:
         title, level = p.get("title") or "", p.get("level") or ""
@@ -45,7 +50,8 @@ def rank_plans(store: GraphStore, query: Query) -> list[dict[str, Any]]:
         common = longest_common(q, tcore) if tcore else 0
         if common >= 4:
             s += 150
-        s += 60 * len((qgrams & char_bigrams(tcore)) - _GENERIC_GRAMS)
+        shared = (qgrams & char_bigrams(tcore)) - _GENERIC_GRAMS
+        s += 60 * len(shared) + 60 * sum(1 for g in shared if df.get(g) == 1)
         for j, name in enumerate(chain):
             c = core(name)
             if c and c in title:

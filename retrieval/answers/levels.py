@@ -47,9 +47,10 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
 
 _N = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(万|亿)?"
 _METRIC_RX = {
-    "deaths": [rf"(?:死亡|死了|遇难|丧生|罹难|身亡)了?{_N}(?:个|名)?人?",
+    "deaths": [rf"(?:死亡|死了|遇难|丧生|罹难|身亡)(?:[（(]?(?:和|或)?失踪[)）]?)?了?{_N}(?:个|名)?人?",
                rf"{_N}(?:个|名)?人(?:死亡|遇难|丧生|罹难|身亡)"],
-    "injuries": [rf"(?:重伤|受重伤)了?{_N}(?:个|名)?人?", rf"{_N}(?:个|名)?人(?:重伤|受重伤)"],
+    "injuries": [rf"(?:重伤|受重伤|急性中毒|中毒)了?{_N}(?:个|名)?人?",
+                 rf"{_N}(?:个|名)?人(?:重伤|受重伤|急性中毒|中毒)"],
     "evacuated": [rf"(?:疏散|转移|撤离|安置)(?:了|群众|人员)?{_N}(?:个|名)?人",
                   rf"{_N}(?:个|名)?人(?:被)?(?:紧急)?(?:疏散|转移|撤离|安置)"],
     "loss": [rf"损失[^\d零〇一二两三四五六七八九十百千]{{0,4}}{_N}(?:元)?"],
@@ -203,12 +204,24 @@ _LEVEL_ASKED = re.compile(rf"(?P<lv>{_RN})级(?:应急)?响应|(?P<lv2>{_RN})级
 _ENDING = re.compile(r"终止|结束|解除")
 
 
+# "Ⅲ级、Ⅳ级事故的应急响应由谁启动": a list of levels, then what is asked of them.
+_LEVEL_LIST = re.compile(rf"(?P<list>{_RN}级(?:[、和及与或/]{_RN}级)+)(?P<gap>[^，。？?]{{0,10}}?)"
+                         r"(?:响应|谁|由|启动|终止|结束)")
+
+
 def asked_levels(text: str) -> list[str]:
     out = []
     for m in _LEVEL_ASKED.finditer(text):
         lv = RESPONSES[_ROMAN[m.group("lv") or m.group("lv2")] - 1]
         if lv not in out:
             out.append(lv)
+    for m in _LEVEL_LIST.finditer(text):
+        if re.search(r"预警|警报", m.group("gap")):
+            continue
+        for x in re.findall(rf"({_RN})级", m.group("list")):
+            lv = RESPONSES[_ROMAN[x] - 1]
+            if lv not in out:
+                out.append(lv)
     return out
 
 
@@ -254,6 +267,68 @@ def _by_level(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _with_starter(row: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A level's condition from one clause (an annex list) and who starts it from another
+    ("Ⅰ级应急响应由……启动"): the row with the starter filled in, its source kept."""
+    if row.get("starter"):
+        return row
+    other = next((r for r in rows if r["level"] == row["level"] and r.get("starter")), None)
+    if other is None:
+        return row
+    return {**row, "starter": other["starter"], "starter_section": other["section"],
+            "starter_quote": other["quote"]}
+
+
+def _graded_response(store: GraphStore, query: Query, plans):
+    """(plan, rows, response row, criterion) when the question's figures grade the situation
+    by a plan's severity thresholds and the plan ties that severity to a response level
+    ("Ⅱ级（重大）……启动Ⅱ级应急响应"); None otherwise."""
+    fig = figures(query.text)
+    if not fig:
+        return None
+    severities = store.query("severity_levels_of_plans", doc_ids=[p["doc_id"] for p, _ in plans])
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for r in severities:
+        by_doc.setdefault(r["doc_id"], []).append(r)
+    for plan, rows in plans:
+        scored = sorted(((*_row_score(query.text, fig, r), r) for r in by_doc.get(plan["doc_id"], [])),
+                        key=lambda x: (-x[0], x[2]["rank"]))
+        if not scored or scored[0][0] < 10:  # a figure within a threshold, not words alike
+            continue
+        _, why, sev = scored[0]
+        tied = [r for r in rows if sev["level"] in (r.get("severities") or [])]
+        if tied:
+            return plan, rows, _pick(tied), why
+    return None
+
+
+_HOURS = {"分钟": 1 / 60, "小时": 1, "天": 24, "日": 24}
+_TIME_ITEM = re.compile(r"(\d+(?:\.\d+)?)\s*个?(分钟|小时|天|日)\s*(以上|及以上|以下|以内|内)?")
+_TIME_ASKED = re.compile(r"(超过|不到|不足|少于)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*个?(分钟|小时|天|日)")
+
+
+def _time_fit(q: str, item: str) -> float | None:
+    """A duration in the question against one in the condition ("预计在 24 小时以上"): the
+    condition's hours when the question's duration meets it, -1 when it does not, None when
+    either states none."""
+    m, a = _TIME_ITEM.search(item), _TIME_ASKED.search(q)
+    if not m or not a:
+        return None
+    need = float(m.group(1)) * _HOURS[m.group(2)]
+    n = cn_number(a.group(2))
+    if n is None:
+        return None
+    have = float(n) * _HOURS[a.group(3)]
+    bound = m.group(3) or ""
+    if "上" in bound:
+        ok = have >= need and a.group(1) not in ("不到", "不足", "少于")
+    elif bound:
+        ok = have <= need and a.group(1) != "超过"
+    else:
+        ok = have == need
+    return need if ok else -1
+
+
 def _situation(q: str, rows: list[dict[str, Any]]):
     """(score, rank, row, criterion) of the response level whose start condition the described
     situation meets best; None when none does."""
@@ -263,6 +338,9 @@ def _situation(q: str, rows: list[dict[str, Any]]):
         score, why = 0.0, ""
         for item in items(r.get("condition") or ""):
             s = clause_match(q, item)
+            fit = _time_fit(q, item)
+            if fit is not None:
+                s = s + 1 + fit / 1000 if s and fit >= 0 else 0  # the highest time met wins
             if s > score:
                 score, why = s, item
         if sev and set(sev) & set(r.get("severities") or []) and not score:
@@ -291,7 +369,11 @@ def response_answer(store: GraphStore, query: Query) -> Answer | None:
             break
     chosen: list[dict[str, Any]] = []
     matched_by = ""
-    if levels:
+    graded = None if levels else _graded_response(store, query, plans)
+    if graded is not None:
+        plan, rows, row, matched_by = graded
+        chosen = [row]
+    elif levels:
         by_level = _by_level(rows)
         chosen = [_pick(by_level[lv]) for lv in levels if lv in by_level]
         if not chosen:
@@ -312,6 +394,7 @@ def response_answer(store: GraphStore, query: Query) -> Answer | None:
                                                    key=lambda kv: kv[1][0]["rank"])]
 
     parts, cites, facts = [], [], []
+    chosen = [_with_starter(r, rows) for r in chosen]
     for r in chosen:
         if ending:
             if r.get("ender"):

@@ -180,3 +180,24 @@ def test_real_layouts_of_levels_and_starters():
     assert both.levels == ["三级", "四级"] and both.starter == "市、县级港航应急指挥机构"
     assert parse_response_chunk("（2）Ⅱ级应急响应由领导小组负责调整或终止，程序如下：当事态升级，"
                                 "达到Ⅰ级应急响应条件的，由领导小组提请省人民政府启动Ⅰ级应急响应；") is None
+
+
+def test_an_annex_lists_each_level_s_conditions_under_its_heading(taxonomy):
+    """"Ⅱ级（重大）" / "有下列情形之一的，启动Ⅱ级应急响应：" / one condition a line: the lines start
+    that response level and, the heading naming the severity, are its grading criteria too;
+    a range written "10 人以上、30 人以下" is one range."""
+    blocks = paras("4 应急响应", "（1）Ⅰ级应急响应由省人民政府启动；",
+                   "附件 2", "码头事件响应分级和启动条件",
+                   "I 级（特别重大）", "有下列情形之一的，启动 I 级应急响应：",
+                   "客运码头运行中断，恢复运行预计在 48 小时以上；",
+                   "码头事故造成死亡失踪 30 人以上，或 1 亿元以上直接经济损失的。",
+                   "Ⅱ级（重大）", "有下列情形之一的，启动Ⅱ级应急响应：",
+                   "客运码头运行中断，恢复运行预计在 24 小时以上；",
+                   "码头事故造成死亡（失踪）10 人以上、30 人以下，或 5000 万元以上 1 亿元以下直接经济损失的。")
+    out = extract("某省码头突发事件应急预案", blocks, taxonomy)
+    resp = {n.props["level"]: n.props for n in out.nodes if n.label == "ResponseLevel"}
+    assert resp["一级"]["starter"] == "省人民政府"  # from 4, the conditions from the annex
+    assert "48 小时以上" in resp["一级"]["condition"] and resp["二级"]["severities"] == ["重大"]
+    sev = {n.props["level"]: n.props for n in out.nodes if n.label == "SeverityLevel"}
+    assert (sev["重大"]["deaths_min"], sev["重大"]["deaths_max"]) == (10, 30)
+    assert (sev["特别重大"]["deaths_min"], sev["特别重大"]["loss_min"]) == (30, 10000)

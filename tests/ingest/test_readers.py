@@ -49,3 +49,12 @@ def test_bad_files_fail_with_file_and_reason(tmp_path: Path, name, content, reas
     with pytest.raises(ReadError) as e:
         read_document(f)
     assert name in str(e.value) and reason in str(e.value)
+
+
+def test_a_table_extracted_with_full_width_bars_is_read_as_rows(tmp_path: Path):
+    f = tmp_path / "p.txt"
+    f.write_text("某预案\n附件2\n预警级别｜级别描述｜严重程度\nⅠ级｜特别重大｜造成30人以上死亡的。\n"
+                 "注：“以上”包括本数｜\n", encoding="utf-8")
+    rows = [b for b in read_document(f).blocks if b.kind == "table_row"]
+    assert [r.cells for r in rows] == [["预警级别", "级别描述", "严重程度"],
+                                       ["Ⅰ级", "特别重大", "造成30人以上死亡的。"]]

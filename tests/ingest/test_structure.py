@@ -77,3 +77,22 @@ def test_sentences_are_verbatim_substrings():
     text = "危险化学品事故由区应急管理局牵头；区公安分局配合。其他单位按职责做好工作！"
     parts = sentences(text)
     assert len(parts) == 3 and all(p in text for p in parts)
+
+
+def test_an_annex_is_a_part_of_its_own_and_its_levels_are_headings():
+    """A department plan's 附件2: the annex title on the next line, one heading per level
+    ("Ⅱ级（重大）", "IV 级（一般）") over its list of conditions."""
+    lines = ["8 附则", "8.2 预案实施时间", "本预案自印发之日起实施。", "附件：1.预警分级和启动条件",
+             "2.响应分级和启动条件", "附件 2", "码头事件响应分级和启动条件", "Ⅱ级（重大）",
+             "有下列情形之一的，启动Ⅱ级应急响应：", "码头瘫痪的；", "IV 级（一般）",
+             "有下列情形之一的，启动Ⅳ级应急响应：", "其他码头遭受损失的。"]
+    by = {s.path: s for s in parse_sections([Block(text=t) for t in lines])}
+    assert by["附件2"].heading == "码头事件响应分级和启动条件" and by["附件2"].parent_path is None
+    assert by["附件2/Ⅱ级"].heading == "Ⅱ级（重大）" and "码头瘫痪的；" in by["附件2/Ⅱ级"].text
+    assert by["附件2/IV级"].heading == "IV 级（一般）"
+    assert match_number("附件1 成员单位联系方式")[1] == "附件1"
+    assert match_number("Ⅱ级响应由领导小组启动。") is None  # a sentence, not a level's heading
+    # under a part titled 附件 the annexes are its children
+    nested = {s.path for s in parse_sections([Block(text=t) for t in
+                                              ["十一、附件", "附件1 联系方式", "附件2 预案目录"]])}
+    assert {"十一/附件1", "十一/附件2"} <= nested

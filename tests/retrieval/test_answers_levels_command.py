@@ -131,3 +131,20 @@ def test_the_office_asked_about_is_never_answered_with_another_bodys_office() ->
     assert _office("县防汛指挥部办公室设在哪？", rows, [])[0].startswith("县防汛指挥部办公室设在县水利局")
     assert _office("县应急委办公室设在哪？", rows, [])[0].startswith("县应急委办公室设在县应急管理局")
     assert _office("县减灾委办公室设在哪里？", rows, []) is None  # not in this plan: say nothing
+
+
+def test_figures_of_real_wordings() -> None:
+    assert figures("港口事故造成死亡失踪5人") == {"deaths": 5}
+    assert figures("死亡（失踪）12人") == {"deaths": 12}
+    assert figures("泄漏导致60人急性中毒，没人死亡") == {"injuries": 60, "deaths": 0}
+    assert asked_levels("III级、IV级事故的应急响应由谁启动") == ["三级", "四级"]
+
+
+def test_a_duration_meets_the_condition_of_the_highest_level_it_reaches() -> None:
+    from retrieval.answers.levels import _time_fit
+
+    item = "恢复运行及人员疏散预计在 {} 小时以上"
+    assert [_time_fit("预计50个小时才能恢复", item.format(n)) for n in (48, 24)] == [48, 24]
+    assert _time_fit("要超过24小时", item.format(48)) == -1
+    assert _time_fit("预计8小时恢复", item.format(12)) == -1
+    assert _time_fit("停电了", item.format(12)) is None

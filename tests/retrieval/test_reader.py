@@ -117,3 +117,47 @@ def test_a_group_and_its_post_are_two_words():
     assert "部总" not in question_terms("现场指挥部总指挥由谁担任？")
     got = _read("后勤保障组谁牵头？")  # a group's lead is its 组长
     assert got is not None and "财务处负责人任组长" in got.clause
+
+
+def test_a_group_s_duties_are_its_duty_sentence_and_the_title_word_breaks_ties():
+    """"应急指挥组主要干啥": the duty sentence under the group's heading, whole; two plans with a
+    group of that name tie unless a word of the question only one plan's title has (港口)
+    singles it out."""
+    def sec(doc: str, title: str, body: str) -> Section:
+        return Section(doc_id=doc, title=title, path="2/（2）", headings=["2 组织体系", "（2）应急指挥组"],
+                       body=body, score=1.0)
+
+    port = sec("port.txt", "甲省港口突发事件应急预案", "主要职责：指挥港口应急处置工作；制定救援方案。")
+    road = sec("road.txt", "乙市道路运输突发事件应急预案", "主要职责：指挥港口周边道路应急处置工作；疏导交通。")
+    df: dict[str, int] = {}
+    for s in (port, road, *SECTIONS):
+        for g in bigrams(" ".join([s.title, *s.headings, s.body])):
+            df[g] = df.get(g, 0) + 1
+    q = "港口应急指挥组主要干啥？"
+    cands = rank(q, [port, road, *SECTIONS], Scope(), (df, len(SECTIONS) + 2))
+    assert read(q, cands) is None  # two plans' groups, other duties: unsure
+    got = read(q, cands, topic={"port.txt"})
+    assert got is not None and got.clause == "主要职责：指挥港口应急处置工作；制定救援方案"
+
+
+def test_a_definition_is_read_off_its_是指_clause_and_how_asks_for_its_verb():
+    def sec(path: str, body: str, *heads: str) -> Section:
+        return Section(doc_id="law.txt", title="某省安全条例", path=path, headings=list(heads),
+                       body=body, score=1.0)
+
+    law = [sec("第九条", "危险物品，是指易燃易爆物品、放射性物品等危及人身安全的物品。"),
+           sec("第十条", "储存危险物品的单位应当建立专门安全管理制度。"),
+           sec("6/6.3", "6.3 资金保障\n按照分级负担的原则，应急资金纳入部门预算。", "6 保障措施", "6.3 资金保障"),
+           sec("2/2.5", "根据工作需要，选取相关专家组成专家组。\n主要职责：研究评估专家意见，提出处置建议。",
+               "2 组织体系", "2.5 专家组")]
+    df: dict[str, int] = {}
+    for s in law:
+        for g in bigrams(" ".join([s.title, *s.headings, s.body])):
+            df[g] = df.get(g, 0) + 1
+    ask = lambda q: read(q, rank(q, law, Scope(), (df, len(law))))  # noqa: E731
+    got = ask("条例里的危险物品指哪些东西？")
+    assert got is not None and got.clause.startswith("是指易燃易爆物品")
+    got = ask("应急资金怎么保障？")  # the heading line "6.3 资金保障" is no rival of its clause
+    assert got is not None and "纳入部门预算" in got.clause
+    got = ask("专家组是怎么组成的？")
+    assert got is None or "组成" in got.clause  # never its duties

@@ -48,3 +48,13 @@ def test_a_title_is_named_by_a_word_only_it_has_not_by_its_kind():
     assert idx.scope("应急预案里谁负责通信保障？").by_title == set()  # a kind of document
     assert not idx.scope("暴雨来了谁牵头？").named
     assert idx.scope("暴雨来了谁牵头？").allows("anything")
+
+
+def test_a_word_only_one_title_has_is_the_question_s_topic_not_its_scope():
+    from retrieval.scope import ScopeIndex
+
+    idx = ScopeIndex([{"doc_id": "port.txt", "title": "甲省港口突发事件应急预案"},
+                      {"doc_id": "road.txt", "title": "甲省道路运输突发事件应急预案"}])
+    s = idx.scope("港口应急指挥组主要干啥？")
+    assert s.topic == {"port.txt"} and not s.named
+    assert idx.scope("应急指挥组主要干啥？").topic == set()
