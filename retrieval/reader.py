@@ -39,8 +39,10 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 rf"|{_NUM}\s*次")),
     ("duration", re.compile(r"多久|多长时间|几个?小时|几天|多少天|几分钟|时限|期限|最迟|最晚"),
      re.compile(rf"{_NUM}\s*个?\s*(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|之内)?")),
+    # "什么时候补" is answered by a date or by a deadline ("24小时内", "届满前3个月内")
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|哪一年|日期|几月几[日号]|哪年"),
-     re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[印发公布]+之日")),
+     re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[印发公布]+之日"
+                rf"|{_NUM}\s*个?\s*(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|之内|前|后)")),
     ("who", re.compile(r"谁|哪个单位|哪个部门|哪些单位|哪些部门|哪家"
                        r"|哪一级[\u4e00-\u9fff]{0,4}(?:党委|政府|部门|机构|单位)"
                        r"|哪个机构|哪些机构|哪些人|哪几位|哪些处室|哪个处室|哪个层级|哪一级组织"),
@@ -121,6 +123,22 @@ def question_terms(question: str) -> set[str]:
     return out - GENERIC
 
 
+# Parts of speech that carry no topic: time, numeral, locative, preposition, adverb,
+# conjunction, particles, pronoun, classifier, place words ("区里"), punctuation.
+_NOT_CONTENT = ("t", "m", "f", "p", "d", "c", "u", "r", "q", "y", "e", "o", "x", "s", "z")
+
+
+def content_terms(question: str) -> set[str]:
+    """The bigrams of the question's content words (jieba parts of speech)."""
+    import jieba.posseg
+
+    out: set[str] = set()
+    for w in jieba.posseg.cut(_BEFORE_POST.sub(" ", question)):
+        if len(w.word) >= 2 and not w.flag.startswith(_NOT_CONTENT):
+            out |= bigrams(w.word)
+    return out
+
+
 def weights(q: set[str], df: dict[str, int], n: int) -> dict[str, float]:
     """Question bigrams weighted by how few sections of the store hold them; a bigram no
     section holds ("搞完", "久要": colloquial joins) weighs nothing."""
@@ -131,6 +149,7 @@ def weights(q: set[str], df: dict[str, int], n: int) -> dict[str, float]:
 _GRADE = re.compile(r"(?<![上下本同各逐每哪几第])([ⅠⅡⅢⅣ]|IV|I{1,3}|[一二三四1-4])\s*级")
 _SEVERITY = re.compile(r"特别重大|(?<!特别)重大|较大|一般")
 _COLOUR = re.compile(r"([红橙黄蓝])色")
+_CLASS = re.compile(r"(?<![上下本同各逐每哪几第])([ⅠⅡⅢⅣ]|IV|I{1,3}|[一二三四])\s*类(?![型别似清])")
 _LEVEL_NO = {"Ⅰ": 1, "I": 1, "一": 1, "1": 1, "Ⅱ": 2, "II": 2, "二": 2, "2": 2, "Ⅲ": 3, "III": 3,
              "三": 3, "3": 3, "Ⅳ": 4, "IV": 4, "四": 4, "4": 4, "特别重大": 1, "重大": 2, "较大": 3,
              "一般": 4, "红": 1, "橙": 2, "黄": 3, "蓝": 4}
@@ -139,7 +158,8 @@ _LEVEL_NO = {"Ⅰ": 1, "I": 1, "一": 1, "1": 1, "Ⅱ": 2, "II": 2, "二": 2, "2
 def levels(text: str) -> dict[str, set[int]]:
     """The levels a text names on each scale, as numbers: Ⅱ级 and 二级 are both grade 2."""
     return {name: {_LEVEL_NO[m.group(m.lastindex or 0)] for m in rx.finditer(text)}
-            for name, rx in (("grade", _GRADE), ("severity", _SEVERITY), ("colour", _COLOUR))}
+            for name, rx in (("grade", _GRADE), ("severity", _SEVERITY), ("colour", _COLOUR),
+                             ("class", _CLASS))}
 
 
 def _agrees(asked: dict[str, set[int]], text: str | dict[str, set[int]]) -> bool:
@@ -147,8 +167,11 @@ def _agrees(asked: dict[str, set[int]], text: str | dict[str, set[int]]) -> bool
     not answer; nor one naming no 级 or colour when the question names one (the answer to "Ⅰ级
     预警由谁发布" is a rule for Ⅰ级). A severity word may be the question's setting only."""
     named = levels(text) if isinstance(text, str) else text
-    if asked.get("severity") and named["severity"] and not asked["severity"] & named["severity"]:
-        return False
+    for scale in ("severity", "class"):
+        if asked.get(scale) and named.get(scale) and not asked[scale] & named[scale]:
+            return False
+    if asked.get("class") and not named.get("class"):
+        return False  # "Ⅲ类避难场所": a clause of no class is about another thing
     # 级 and colour name the same levels (红色 is Ⅰ级, 蓝色 Ⅳ级): one scale
     want = asked.get("grade", set()) | asked.get("colour", set())
     have = named["grade"] | named["colour"]
@@ -159,7 +182,10 @@ def _agrees(asked: dict[str, set[int]], text: str | dict[str, set[int]]) -> bool
 # must say the same ("向谁备案" is not answered by "由……负责养护"; "副组长" not by "组长").
 _ACTIONS = ("牵头", "配合", "协助", "参与", "审核", "审查", "审定", "确定", "解释", "规定", "负责", "启动", "终止", "结束", "解除", "发布", "决定", "批准", "宣布", "备案",
             "报告", "上报", "担任", "兼任", "组织", "指挥", "领导", "审议", "审批", "建立", "制定",
-            "评估", "调查", "处置", "协调", "召集", "授权", "请求", "提出")
+            "评估", "调查", "处置", "协调", "召集", "授权", "请求", "提出", "维护", "管理", "养护",
+            "保管", "储备", "调用", "认定", "救援", "抢修", "检测", "监测", "核实", "通知",
+            # colloquial short verbs: "谁批", "谁定", "归谁管", "谁说了算"
+            "批", "定", "管", "说了算")
 POSTS = ("副总指挥", "总指挥", "副指挥长", "指挥长", "副组长", "组长", "副主任", "主任", "成员")
 
 
@@ -170,7 +196,9 @@ def focus_of(question: str) -> str:
 
 
 # A post is held "由X担任" or "X任组长": either answers 谁担任.
-_SAME_ACT = {"担任": ("担任", "兼任", "任"), "兼任": ("兼任", "担任", "任")}
+_SAME_ACT = {"担任": ("担任", "兼任", "任"), "兼任": ("兼任", "担任", "任"),
+             "批": ("批准", "审批", "批"), "定": ("决定", "确定", "制定", "规定", "审定"),
+             "管": ("负责", "管理", "主管", "管"), "说了算": ("决定", "批准", "确定")}
 
 
 def _asks_same(question: str, text: str, strict: bool = False) -> bool:
@@ -191,22 +219,39 @@ def _asks_same(question: str, text: str, strict: bool = False) -> bool:
     return names_post(asked_posts[0], text)
 
 
+def does_asked(question: str, text: str) -> bool:
+    """`text` does what the question asks someone to do, leniently (负责 does for 牵头), for a
+    question with an act of its own; a text that only describes the situation does not."""
+    focus = focus_of(question)
+    acts = [a for a in _ACTIONS if a in focus] or [a for a in _ACTIONS if a in question]
+    if not acts:
+        return False
+    lenient = {"牵头": ("牵头", "负责", "组长"), "配合": ("配合", "协助", "参与", "参加")}
+    return any(b in text for a in acts for b in lenient.get(a, _SAME_ACT.get(a, (a,))))
+
+
 def names_post(post: str, text: str) -> bool:
     """`text` names the post itself: 组长 is not named by 副组长."""
     return any(post.startswith("副") or text[max(0, i - 1):i] != "副"
                for i in (m.start() for m in re.finditer(post, text)))
 
 
+def value_core(value: str) -> str:
+    """What a value names, without the words around it ("由区民防办牵头" → 民防办)."""
+    core = re.sub(rf"^(?:由|报告|报送|报请|上报|报|向|经|请)|{_ACT}$|(?:任|担任).*$", "", value)
+    return re.sub(r"^[区市县省镇]", "", core)
+
+
 def _restates(value: str, question: str) -> bool:
     """The value only repeats the question ("建设工程指挥部总指挥是谁" → "由区建设工程指挥部总指挥
     决定"): no answer. An organisation sharing words with the incident (生态环境部 for 生态环境
     事件) is an answer."""
-    core = re.sub(rf"^(?:由|报告|报送|报请|上报|报|向|经|请)|{_ACT}$|(?:任|担任).*$", "", value)
-    core = re.sub(r"^[区市县省镇]", "", core)
+    core = value_core(value)
     return len(core) >= 2 and core in question
 
 
-_UNIT_ASKED = re.compile(r"(?:多少|几)(人|名|个|家|处|座|台|辆|支|艘|架|套|件|吨|顶|张|天|日|小时|分钟|年|月|次)")
+_UNIT_ASKED = re.compile(r"(?:多少|几)个?(小时|月|工作日|人|名|家|处|座|台|辆|支|艘|架|套|件|吨|顶|张|天|日"
+                         r"|分钟|年|次|个)")
 _NOUN_ASKED = re.compile(r"哪(?:家|个|些|一家|一个|几个|几家)([\u4e00-\u9fff]{2})")
 _GENERIC_NOUNS = {"单位", "部门", "机构", "处室", "方面", "层级", "地方", "预案", "文件", "法律"}
 
@@ -215,7 +260,11 @@ def _fits(kind: str, question: str, piece: str, found: str) -> bool:
     """The value is of the asked shape: the unit asked ("多少人" → 人), the thing asked ("哪家医院"
     → a 医院), one level only for 哪一级."""
     if kind in ("number", "duration", "frequency") and (u := _UNIT_ASKED.search(question)):
-        if u.group(1) not in found:
+        unit = u.group(1)
+        if unit == "个":  # "几个专家": counted in 人 or 名 as well
+            if not re.search(r"[个人名家位]", found):
+                return False
+        elif unit not in found:
             return False
     if kind == "who" and (n := _NOUN_ASKED.search(question)) and n.group(1) not in _GENERIC_NOUNS:
         if n.group(1) not in piece:
@@ -278,6 +327,9 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
         if len(text) < 12 and i:
             text = pieces[i - 1] + text
         hits = len(q & bigrams(text))
+        if not hits and i and not _PIECE_STARTS_OWN.match(piece):
+            # "专家接到调用通知后，应当在30分钟内答复": the piece before says whose deadline it is
+            hits = len(q & bigrams(pieces[i - 1])) / 2
         if not hits and kind != "who":
             continue  # a value in words of its own ("24小时值守电话") answers something else
         if best is None or hits > best[0]:
@@ -291,9 +343,13 @@ def _levels_at(pieces: list[str], i: int, heading: str) -> dict[str, set[int]]:
     heading's."""
     out: dict[str, set[int]] = {}
     found = [levels(p) for p in reversed(pieces[:i + 1])] + [levels(heading)]
-    for scale in ("grade", "severity", "colour"):
+    for scale in ("grade", "severity", "colour", "class"):
         out[scale] = next((f[scale] for f in found if f[scale]), set())
     return out
+
+
+# A piece with a subject of its own ("区卫健委负责……") does not take the one before it.
+_PIECE_STARTS_OWN = re.compile(r"^[^，。；：]{0,20}?(?:局|委|办|中心|部门|单位|政府|公司|队|所)")
 
 
 @dataclass
@@ -320,8 +376,10 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
     if not total:
         return []
     groups = GROUP.findall(question)
-    top = max(w.values())
-    keys = {g for g, v in w.items() if v >= top - 1e-9}  # the rarest words, ties all kept
+    # the rarest content words (nouns, verbs: not 平时, 一次, 以后), ties all kept
+    content = {g: v for g, v in w.items() if g in content_terms(question)} or w
+    top = max(content.values())
+    keys = {g for g, v in content.items() if v >= top - 1e-9}
     out: list[Candidate] = []
     for sec in sections:
         if not scope.allows(sec.doc_id):

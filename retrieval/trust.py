@@ -17,7 +17,8 @@ import re
 from retrieval.answers._match import bigrams
 from retrieval.contract import Answer, Entity, first_sentence
 from retrieval.reader import (DOING, GROUP, KINDS, NAMES_BODY, POSTS, Candidate, asks, focus_of,
-                              names_group, names_post, question_terms, weights)
+                              does_asked, names_group, names_post, question_terms, value_core,
+                              weights)
 from retrieval.scope import Scope
 
 # How much better (share of the question's words) another sentence must cover the question.
@@ -61,6 +62,10 @@ _FOR_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些专家|哪个专家|什么
                          r"|专家[^，。？?]{0,4}(?:有哪|有谁|是谁)")
 
 
+# "由谁选专家", "谁负责组建专家组": the asked one acts on experts, a body, not an expert.
+_ACTS_ON_EXPERTS = re.compile(r"谁[^，。？?]{0,4}(?:选|遴选|聘请|聘任|建立|组建|抽调|管理|培训|考核)"
+                              r"[^，。？?]{0,4}专家")
+
 # What a 谁-question asks someone to do beyond leading the response: the answer must say it
 # ("向谁报告" is not answered by who starts the response).
 _SPECIFIC_ACTS = ("报告", "备案", "批准", "审批", "审核", "发布", "终止", "结束", "解除", "宣布",
@@ -73,7 +78,8 @@ def fits_ask(question: str, answer: Answer) -> bool:
     (报告, 备案, 终止) is in it; duties are not answered by who starts a level; a list of experts
     answers a request for people only (not "专家组要研判什么"); the group the question names is
     named in the answer's own words."""
-    if answer.intent == "expert" and answer.experts and not _FOR_PEOPLE.search(question):
+    if answer.intent == "expert" and answer.experts and (not _FOR_PEOPLE.search(question)
+                                                         or _ACTS_ON_EXPERTS.search(question)):
         return False
     first = first_sentence(answer.answer)
     stated = _SOURCE_LEAD.sub("", first)  # "按《某预案》4.3，……": the source is no value
@@ -132,6 +138,12 @@ def outdone(question: str, answer: Answer, cands: list[Candidate], scope: Scope,
         return " ".join([x.clause, *x.section.headings])
 
     rivals = [x for x in cands if all(n in x.sentence or n in about(x) for n in names)]
+    if asks(question):
+        # a rival answers the question otherwise: it holds a value of the asked kind that the
+        # answer does not state (a sentence describing the situation answers nothing)
+        first = first_sentence(answer.answer)
+        rivals = [x for x in rivals if (value_core(x.value) not in first if x.value
+                                        else does_asked(question, x.clause))]
     if not rivals:
         return False
     w = question_weights(question, scope, df, entities)

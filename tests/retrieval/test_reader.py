@@ -55,7 +55,8 @@ def test_question_kinds_and_parts():
     assert asked_kind("抢险救援组组长是谁？")[0] == "who"
     assert asked_kind("办公室设在哪？")[0] == "place"
     assert asks("预案由谁解释？什么时候起施行？") == ["who", "date"]
-    assert levels("Ⅱ级、二级、重大、橙色") == {"grade": {2}, "severity": {2}, "colour": {2}}
+    assert levels("Ⅱ级、二级、重大、橙色") == {"grade": {2}, "severity": {2}, "colour": {2},
+                                         "class": set()}
     assert "道接" not in question_terms("街道接到报警后多久到场？")
 
 
@@ -161,3 +162,31 @@ def test_a_definition_is_read_off_its_是指_clause_and_how_asks_for_its_verb():
     assert got is not None and "纳入部门预算" in got.clause
     got = ask("专家组是怎么组成的？")
     assert got is None or "组成" in got.clause  # never its duties
+
+
+def test_classes_deadlines_and_colloquial_acts():
+    """"Ⅲ类避难场所" is read like a level; "什么时候补" is answered by a deadline; "谁批" asks who
+    approves; the key word is a content word (平时 is no topic)."""
+    assert levels("Ⅲ类应急避难场所")["class"] == {3} and not levels("四类清单")["class"]
+
+    def sec(path: str, body: str) -> Section:
+        return Section(doc_id="m.txt", title="某区应急物资和避难场所管理办法", path=path, headings=[],
+                       body=body, score=1.0)
+
+    docs = [sec("第三条", "Ⅱ类应急避难场所，可供避难人员生活10天至30天；"
+                         "Ⅲ类应急避难场所，可供避难人员生活10天以内。"),
+            sec("第十八条", "一次调用金额在20万元以下的，由区应急管理局主要负责同志批准；"
+                           "20万元以上的，报分管副区长批准。"),
+            sec("第十九条", "情况紧急时，可以先电话申请、先行调用，调用单位应当在24小时内补办书面手续。"),
+            sec("第二十条", "区绿化市容局负责公园类应急避难场所的日常维护管理。")]
+    df: dict[str, int] = {}
+    for s in docs:
+        for g in bigrams(" ".join([s.title, s.body])):
+            df[g] = df.get(g, 0) + 1
+    ask = lambda q: read(q, rank(q, docs, Scope(), (df, len(docs))))  # noqa: E731
+    got = ask("Ⅲ类避难场所最多能住几天？")
+    assert got is not None and got.value == "10天以内"
+    got = ask("电话先调了物资，书面手续什么时候补？")
+    assert got is not None and "24小时内" in got.value
+    got = ask("公园里的避难场所平时归谁维护？")
+    assert got is not None and "区绿化市容局" in got.value

@@ -1,4 +1,5 @@
 """When a graph answer may stand as a direct answer. Invented answers and wording."""
+from retrieval.answers._match import bigrams
 from retrieval.contract import Answer, Citation
 from retrieval.scope import Scope
 from retrieval.trust import fits_ask, holds_up, in_scope, makes_claim
@@ -59,3 +60,38 @@ def test_who_starts_a_level_does_not_answer_whether_another_body_may():
     assert not fits_ask("Ⅳ级响应能不能由领导小组办公室启动？", starter)
     assert not fits_ask("Ⅳ级响应可以由办公室启动吗？", starter)
     assert fits_ask("Ⅳ级响应由谁启动？", starter)
+
+
+def test_experts_do_not_answer_who_chooses_experts():
+    experts = _ans("可联系交通运输领域在库专家：张三。", "expert", experts=[{"name": "张三"}])
+    assert fits_ask("码头起火找哪位专家？", experts)
+    assert not fits_ask("专家组由谁选专家组成？", experts)
+
+
+def test_a_sentence_describing_the_situation_does_not_outdo_the_answer():
+    from retrieval.passages import Section
+    from retrieval.reader import rank
+    from retrieval.trust import outdone
+
+    def sec(path: str, body: str) -> Section:
+        return Section(doc_id="p.txt", title="某区拥挤踩踏事件专项应急预案", path=path, headings=[],
+                       body=body, score=1.0)
+
+    risk = sec("1.5", "跨年夜演唱会散场是拥挤踩踏的高风险时段。")
+    lead = sec("2.3", "大型群众性活动拥挤踩踏事件由区公安分局牵头，区文化旅游局配合。")
+    other = sec("2.4", "跨年夜演唱会散场发生拥挤踩踏的，由区文化旅游局牵头。")
+    q = "跨年夜演唱会散场发生踩踏，谁牵头？"
+    ans = _ans("大型群众性活动拥挤踩踏事件由区公安分局牵头处置。", doc="p.txt",
+               quote="大型群众性活动拥挤踩踏事件由区公安分局牵头，区文化旅游局配合。")
+
+    def df_of(secs):
+        df: dict[str, int] = {}
+        for s in secs:
+            for g in bigrams(s.title + s.body):
+                df[g] = df.get(g, 0) + 1
+        return df, len(secs)
+
+    secs = [risk, lead]
+    assert not outdone(q, ans, rank(q, secs, Scope(), df_of(secs)), Scope(), df_of(secs))
+    secs = [risk, lead, other]  # a clause naming another lead for exactly this situation
+    assert outdone(q, ans, rank(q, secs, Scope(), df_of(secs)), Scope(), df_of(secs))
