@@ -20,7 +20,7 @@ from retrieval.answers.named_docs import complete as with_named_documents
 from retrieval.answers.registry import routes
 from retrieval.linker import Gazetteer, SemanticLinker
 from retrieval.normalize import learn_shorthand, normalize_question
-from retrieval.reader import rank, read
+from retrieval.reader import ask_parts, rank, read
 from retrieval.router import route
 from retrieval.scope import Scope, ScopeIndex
 from retrieval.trust import fits_ask, holds_up, in_scope, makes_claim, outdone
@@ -209,18 +209,23 @@ class Assistant:
     def _read(self, question: str, q: str, intent: str, entities, scope: Scope,
               shown: Callable[[str], str], ranked=None) -> Answer | None:
         """A direct answer read off one document clause, when one clearly answers."""
-        ranked = ranked or self._rank(q, scope)
-        if ranked is None:
-            return None
-        got = read(q, ranked[0], scope.topic)
-        if got is None:
-            return None
-        cite = Citation(doc_id=got.doc_id, title=got.title, section=got.section,
-                        quote=shown(got.sentence))
-        text = (f"{shown(got.clause)}（《{got.title}》{got.section}）。\n"
-                f"原文：{shown(strip_number(got.sentence))}")
+        parts = ask_parts(q)
+        readings = []
+        for part in parts:
+            got_ranked = (ranked if len(parts) == 1 and ranked else self._rank(part, scope))
+            if got_ranked is None:
+                return None
+            got = read(part, got_ranked[0], scope.topic)
+            if got is None:
+                return None  # each part answered, or the evidence for all of them
+            readings.append(got)
+        cites = list({(g.doc_id, g.section, g.sentence): Citation(
+            doc_id=g.doc_id, title=g.title, section=g.section, quote=shown(g.sentence))
+            for g in readings}.values())
+        stated = "；".join(f"{shown(g.clause)}（《{g.title}》{g.section}）" for g in readings)
+        quotes = "\n".join(f"原文：{shown(strip_number(c.quote))}" for c in cites)
         return Answer(question=question, intent=intent, status="answered", entities=entities,
-                      answer=text, citations=[cite])
+                      answer=f"{stated}。\n{quotes}", citations=cites)
 
     def _fallback(self, question: str, q: str, intent: str, entities,
                   show_phones: bool = False, scope: Scope | None = None,

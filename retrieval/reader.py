@@ -93,6 +93,24 @@ def asks(question: str) -> list[str]:
     return [k[0] for p in parts if (k := asked_kind(p))]
 
 
+def ask_parts(question: str) -> list[str]:
+    """A question asking two things ("预案由谁负责解释？什么时候起实施？") as two questions, each
+    with what the first names (the words before its question word) when it names nothing
+    itself."""
+    parts = [p.strip() for p in re.split(r"[？?；;]", question) if p.strip()]
+    asking = [p for p in parts if asked_kind(p)]
+    if len(asking) < 2:
+        return [question]
+    first = asking[0]
+    m = re.search(r"由谁|是谁|谁|哪|什么|多少|几|何时|多久|多长", first)
+    subject = re.split(r"[，,]", first[:m.start()])[-1] if m else ""
+    subject = re.sub(r"(?:设在|位于|由|是|在|归|向|找|要|应当|应|需要|需|的)+$", "", subject)
+    out = []
+    for p in asking:
+        out.append(p if p is first or not subject or subject in p else subject + p)
+    return out
+
+
 def asked_kind(question: str) -> tuple[str, re.Pattern[str]] | None:
     for kind, asks, value in KINDS:
         if asks.search(question):
@@ -390,6 +408,7 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
         around = " ".join([*sec.headings[:-1], sec.title])
         before = ""
         own_heading = strip_number(heading).strip()
+        titled = sec.title if sec.doc_id in scope.topic else ""
         for raw in _SENT.split(sec.body):
             sentence = raw.strip()
             if not sentence:
@@ -407,7 +426,9 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
                 if found and ((kind[0] == "who" and _restates(found[1], question))
                               or (groups and not names_group(groups, f"{heading} {part}"))):
                     found = None
-                own = w.keys() & bigrams(f"{heading} {part}")
+                # the title of the one plan the question's words single out speaks for each
+                # of its clauses ("港口……蓝色预警由谁发布": 港口 is the plan's, not the clause's)
+                own = w.keys() & bigrams(f"{heading} {part} {titled}")
                 ctx = (w.keys() & bigrams(" ".join([around, before, body]))) - own
                 o = sum(w[g] for g in sorted(own)) / total
                 out.append(Candidate(coverage=o + CONTEXT * sum(w[g] for g in sorted(ctx)) / total,
@@ -425,12 +446,25 @@ def _rival(best: Candidate, other: Candidate, topic: set[str]) -> bool:
     return not (topic and best.section.doc_id in topic and other.section.doc_id not in topic)
 
 
-def decide(cands: list[Candidate], topic: set[str] = frozenset()) -> Candidate | None:
+def _level_set(c: Candidate) -> set[int]:
+    named = levels(f"{c.section.headings[-1] if c.section.headings else ''} {c.clause}")
+    return named["grade"] | named["colour"]
+
+
+def decide(cands: list[Candidate], topic: set[str] = frozenset(),
+           asked: set[int] = frozenset()) -> Candidate | None:
     """The best clause holding the asked value, when it covers enough of the question and no
-    other clause — with another value, or with none — covers it about as well."""
+    other clause — with another value, or with none — covers it about as well. `asked`: the
+    levels the question names; a clause naming just those is more specific than one naming
+    several ("Ⅲ级、Ⅳ级预警分别由市、县级……发布" beside "由县级……发布蓝色预警")."""
     with_value = [c for c in cands if c.value]
     if not with_value:
         return None
+    if asked:
+        exact = lambda c: _level_set(c) == set(asked)  # noqa: E731
+        top = with_value[0].coverage
+        ties = [c for c in with_value if top - c.coverage < 1e-9]
+        with_value = sorted(ties, key=lambda c: not exact(c)) + with_value[len(ties):]
     best = with_value[0]
     if best.coverage < FLOOR or best.own < OWN or not best.key:
         return None
@@ -440,6 +474,8 @@ def decide(cands: list[Candidate], topic: set[str] = frozenset()) -> Candidate |
     for other in with_value[1:]:
         if best.coverage - other.coverage >= MARGIN - 1e-9:
             break
+        if asked and _level_set(best) == set(asked) and _level_set(other) > set(asked):
+            continue  # the same rule for several levels at once: less specific
         if (other.value != best.value and other.sentence != best.sentence
                 and _rival(best, other, topic)):
             return None
@@ -515,7 +551,8 @@ def _group_duties(question: str, groups: list[str], cands: list[Candidate],
     if not groups or not DOING.search(question):
         return None
     duty = [c for c in cands if c.section.headings and names_group(groups, c.section.headings[-1])
-            and _DUTY_LEAD.match(c.sentence) and not _HOLDS_POST.search(c.clause)]
+            and _DUTY_LEAD.match(c.sentence) and not _HOLDS_POST.search(c.clause)
+            and len(_DUTY_LEAD.sub("", c.sentence).strip()) >= 6]  # not "主要职责：" alone
     if not duty:
         return None
     best = duty[0]
@@ -538,11 +575,12 @@ def read(question: str, cands: list[Candidate], topic: set[str] = frozenset()
     from `rank`; `topic`: the documents the question's words single out (Scope.topic)."""
     kind = asked_kind(question)
     if (kind is not None and kind[0] == "article") or len(asks(question)) > 1:
-        return None  # article numbers are the article answers' job; two asks, two answers
+        return None  # article numbers are the article answers' job; two asks: ask_parts
     if kind and kind[0] == "level" and re.search(
             r"\d|[一二三四五六七八九十两百千万]+(?:人|个|户|小时|天)", question):
         return None  # which level given figures is a threshold comparison, not a sentence
-    best = decide(cands, topic) if kind else None
+    named = levels(question)
+    best = decide(cands, topic, named["grade"] | named["colour"]) if kind else None
     if best is None:
         best = state(question, cands, topic)
     if best is None:

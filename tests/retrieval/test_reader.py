@@ -190,3 +190,28 @@ def test_classes_deadlines_and_colloquial_acts():
     assert got is not None and "24小时内" in got.value
     got = ask("公园里的避难场所平时归谁维护？")
     assert got is not None and "区绿化市容局" in got.value
+
+
+def test_two_asks_are_two_questions_about_what_the_first_names():
+    from retrieval.reader import ask_parts
+
+    assert ask_parts("《某预案》由谁负责解释？什么时候开始实施？") == [
+        "《某预案》由谁负责解释", "《某预案》什么时候开始实施"]
+    assert ask_parts("区安委会办公室设在哪？办公室主任是谁兼？")[1].startswith("区安委会办公室")
+    assert ask_parts("燃气泄漏谁牵头？") == ["燃气泄漏谁牵头？"]
+
+
+def test_a_rule_for_the_asked_level_alone_beats_one_for_several():
+    def sec(path: str, body: str) -> Section:
+        return Section(doc_id="w.txt", title="某省港口突发事件应急预案", path=path,
+                       headings=["3.3 预警发布"], body=body, score=1.0)
+
+    docs = [sec("3.3/（1）", "达到启动Ⅳ级预警条件的，由县级应急指挥机构发布蓝色预警；"),
+            sec("3.3/（2）", "Ⅲ级、Ⅳ级预警分别由市、县级应急指挥机构负责启动和发布。")]
+    df: dict[str, int] = {}
+    for s in docs:
+        for g in bigrams(" ".join([s.title, *s.headings, s.body])):
+            df[g] = df.get(g, 0) + 1
+    q = "港口蓝色预警由谁发布？"
+    got = read(q, rank(q, docs, Scope(), (df, len(docs))))
+    assert got is not None and got.value.startswith("由县级应急指挥机构")
