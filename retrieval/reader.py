@@ -569,6 +569,30 @@ def _group_duties(question: str, groups: list[str], cands: list[Candidate],
                      sentence=best.sentence, clause=whole, value=whole)
 
 
+_LATEST = re.compile(r"最近|最新|最后|最晚")
+_EARLIEST = re.compile(r"最早|首次|第一次|最初")
+
+
+def _date_key(value: str) -> tuple[int, int, int] | None:
+    m = re.match(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?", value)
+    return (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)) if m else None
+
+
+def _extreme_date(question: str, cands: list[Candidate]) -> Candidate | None:
+    """"最近一次修正是什么时候": of one document's dated clauses that answer the question (the
+    amendments in a law's header), the latest — or the earliest for 最早/首次."""
+    latest, earliest = _LATEST.search(question), _EARLIEST.search(question)
+    if bool(latest) == bool(earliest):
+        return None
+    dated = [c for c in cands if c.value and _date_key(c.value) and c.key]
+    if not dated or dated[0].coverage < FLOOR or dated[0].own < OWN:
+        return None
+    doc = dated[0].section.doc_id  # its other dates hold the rarest word too ("修正")
+    same = [c for c in dated if c.section.doc_id == doc]
+    pick = max if latest else min
+    return pick(same, key=lambda c: _date_key(c.value))
+
+
 def read(question: str, cands: list[Candidate], topic: set[str] = frozenset()
          ) -> Reading | None:
     """The one clause that answers the question, or None when no clause clearly does; `cands`
@@ -580,7 +604,8 @@ def read(question: str, cands: list[Candidate], topic: set[str] = frozenset()
             r"\d|[一二三四五六七八九十两百千万]+(?:人|个|户|小时|天)", question):
         return None  # which level given figures is a threshold comparison, not a sentence
     named = levels(question)
-    best = decide(cands, topic, named["grade"] | named["colour"]) if kind else None
+    best = (_extreme_date(question, cands) if kind and kind[0] == "date" else None) or (
+        decide(cands, topic, named["grade"] | named["colour"]) if kind else None)
     if best is None:
         best = state(question, cands, topic)
     if best is None:

@@ -215,3 +215,21 @@ def test_a_rule_for_the_asked_level_alone_beats_one_for_several():
     q = "港口蓝色预警由谁发布？"
     got = read(q, rank(q, docs, Scope(), (df, len(docs))))
     assert got is not None and got.value.startswith("由县级应急指挥机构")
+
+
+def test_the_latest_or_earliest_of_a_document_s_dates():
+    def sec(body: str) -> Section:
+        return Section(doc_id="law.txt", title="某省安全生产条例", path="首部", headings=[],
+                       body=body, score=1.0)
+
+    docs = [sec("2009年8月27日省人大常委会会议第一次修正\n2014年8月31日省人大常委会会议第二次修正\n"
+                "2021年6月10日省人大常委会会议第三次修正"),
+            Section(doc_id="law.txt", title="某省安全生产条例", path="第九十条", headings=[],
+                    body="本条例自2002年11月1日起施行。", score=1.0)]
+    df: dict[str, int] = {}
+    for s in docs:
+        for g in bigrams(s.title + s.body):
+            df[g] = df.get(g, 0) + 1
+    ask = lambda q: read(q, rank(q, docs, Scope(), (df, len(docs))))  # noqa: E731
+    assert ask("条例最近一次修正是什么时候？").value == "2021年6月10日"
+    assert ask("条例第一次修正是什么时候？").value == "2009年8月27日"
