@@ -203,7 +203,7 @@ _ACTIONS = ("牵头", "配合", "协助", "参与", "审核", "审查", "审定"
             "评估", "调查", "处置", "协调", "召集", "授权", "请求", "提出", "维护", "管理", "养护",
             "保管", "储备", "调用", "认定", "救援", "抢修", "检测", "监测", "核实", "通知",
             # colloquial short verbs: "谁批", "谁定", "归谁管", "谁说了算"
-            "批", "定", "管", "说了算")
+            "批", "定", "管", "说了算", "报")
 POSTS = ("副总指挥", "总指挥", "副指挥长", "指挥长", "副组长", "组长", "副主任", "主任", "成员")
 
 
@@ -216,7 +216,8 @@ def focus_of(question: str) -> str:
 # A post is held "由X担任" or "X任组长": either answers 谁担任.
 _SAME_ACT = {"担任": ("担任", "兼任", "任"), "兼任": ("兼任", "担任", "任"),
              "批": ("批准", "审批", "批"), "定": ("决定", "确定", "制定", "规定", "审定"),
-             "管": ("负责", "管理", "主管", "管"), "说了算": ("决定", "批准", "确定")}
+             "管": ("负责", "管理", "主管", "管"), "说了算": ("决定", "批准", "确定"),
+             "报": ("报告", "上报", "报送", "报请", "报")}
 
 
 def _asks_same(question: str, text: str, strict: bool = False) -> bool:
@@ -237,11 +238,16 @@ def _asks_same(question: str, text: str, strict: bool = False) -> bool:
     return names_post(asked_posts[0], text)
 
 
+def asked_acts(question: str) -> list[str]:
+    """The acts a question asks about ("多久报" → 报), from its asking part first."""
+    focus = focus_of(question)
+    return [a for a in _ACTIONS if a in focus] or [a for a in _ACTIONS if a in question]
+
+
 def does_asked(question: str, text: str) -> bool:
     """`text` does what the question asks someone to do, leniently (负责 does for 牵头), for a
     question with an act of its own; a text that only describes the situation does not."""
-    focus = focus_of(question)
-    acts = [a for a in _ACTIONS if a in focus] or [a for a in _ACTIONS if a in question]
+    acts = asked_acts(question)
     if not acts:
         return False
     lenient = {"牵头": ("牵头", "负责", "组长"), "配合": ("配合", "协助", "参与", "参加")}
@@ -452,7 +458,7 @@ def _level_set(c: Candidate) -> set[int]:
 
 
 def decide(cands: list[Candidate], topic: set[str] = frozenset(),
-           asked: set[int] = frozenset()) -> Candidate | None:
+           asked: set[int] = frozenset(), question: str = "") -> Candidate | None:
     """The best clause holding the asked value, when it covers enough of the question and no
     other clause — with another value, or with none — covers it about as well. `asked`: the
     levels the question names; a clause naming just those is more specific than one naming
@@ -465,6 +471,11 @@ def decide(cands: list[Candidate], topic: set[str] = frozenset(),
         top = with_value[0].coverage
         ties = [c for c in with_value if top - c.coverage < 1e-9]
         with_value = sorted(ties, key=lambda c: not exact(c)) + with_value[len(ties):]
+    if question and asked_acts(question) and not does_asked(question, with_value[0].clause):
+        # "多久报": of the clauses about as good as the best, one doing the asked act first
+        near = [c for c in with_value if with_value[0].coverage - c.coverage < MARGIN - 1e-9]
+        doing = [c for c in near if does_asked(question, c.clause)]
+        with_value = doing + [c for c in with_value if c not in doing]
     best = with_value[0]
     if best.coverage < FLOOR or best.own < OWN or not best.key:
         return None
@@ -476,6 +487,9 @@ def decide(cands: list[Candidate], topic: set[str] = frozenset(),
             break
         if asked and _level_set(best) == set(asked) and _level_set(other) > set(asked):
             continue  # the same rule for several levels at once: less specific
+        if (best.value and not NAMES_BODY.fullmatch(best.value) and does_asked(question, best.clause)
+                and not does_asked(question, other.clause)):
+            continue  # "多久报": a time for something else ("一般不超过3天") is no rival
         if (other.value != best.value and other.sentence != best.sentence
                 and _rival(best, other, topic)):
             return None
@@ -605,7 +619,7 @@ def read(question: str, cands: list[Candidate], topic: set[str] = frozenset()
         return None  # which level given figures is a threshold comparison, not a sentence
     named = levels(question)
     best = (_extreme_date(question, cands) if kind and kind[0] == "date" else None) or (
-        decide(cands, topic, named["grade"] | named["colour"]) if kind else None)
+        decide(cands, topic, named["grade"] | named["colour"], question) if kind else None)
     if best is None:
         best = state(question, cands, topic)
     if best is None:

@@ -233,3 +233,20 @@ def test_the_latest_or_earliest_of_a_document_s_dates():
     ask = lambda q: read(q, rank(q, docs, Scope(), (df, len(docs))))  # noqa: E731
     assert ask("条例最近一次修正是什么时候？").value == "2021年6月10日"
     assert ask("条例第一次修正是什么时候？").value == "2009年8月27日"
+
+
+def test_a_time_for_something_else_is_no_rival_of_the_asked_act_s_time():
+    def sec(path: str, body: str) -> Section:
+        return Section(doc_id="s.txt", title="某区应急避难场所管理规定", path=path, headings=[],
+                       body=body, score=1.0)
+
+    docs = [sec("第十六条", "临时安置点由所在街道决定启用，并在启用后1小时内报告区应急管理局；"),
+            sec("第三条", "临时安置点由街道启用，用于短时转移安置，一般不超过3天。")]
+    df: dict[str, int] = {}
+    for s in docs:
+        for g in bigrams(s.title + s.body):
+            df[g] = df.get(g, 0) + 1
+    q = "街道启用临时安置点后，多久要报告区应急管理局？"
+    got = read(q, rank(q, docs, Scope(), (df, len(docs))))
+    assert got is not None and got.value == "1小时内"
+
