@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.contract import first_sentence
+
 _DEFINED = re.compile(r"[（(]\s*以下(?:简称|称)\s*[“\"「]?([^”\"」）)]{2,20}?)[”\"」]?\s*[）)]")
 # Where the full name before a definition starts: after punctuation, a preposition or a verb
 # introducing it ("……由自治区交通运输厅应急管理工作领导小组（以下简称……）").
@@ -67,12 +69,7 @@ def with_notes(answer: str, notes: list[str]) -> str:
     if not notes:
         return answer
     note = "（" + "；".join(notes) + "）"
-    depth = 0
-    for i, ch in enumerate(answer):
-        if ch in "《（(“":
-            depth += 1
-        elif ch in "》）)”":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in "。！？!?\n":
-            return answer[:i] + note + answer[i:]
+    first = first_sentence(answer)
+    if first and first[-1] in "。！？!?\n":  # the sentence's end mark stays after the note
+        return first[:-1] + note + answer[len(first) - 1:]
     return answer + note
