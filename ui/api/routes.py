@@ -61,7 +61,7 @@ def experts(request: Request, who: Caller,
             field: Annotated[SearchText, Query(description="专业领域，如“燃气”“环境方面”")] = None,
             incident: Annotated[SearchText, Query(description="事件或风险源，如“燃气泄漏”")] = None,
             availability: Annotated[SearchText, Query(description="如“7×24”“工作日”")] = None,
-            region: Annotated[SearchText, Query(description="如“示例区”“本区”")] = None,
+            region: Annotated[SearchText, Query(description="如“某区”“本区”")] = None,
             include_inactive: Annotated[bool, Query(description="包含暂停、退出的专家")] = False,
             limit: Annotated[int, Query(ge=1, le=100)] = 20) -> ExpertSearchResult:
     with request.app.state.ask_lock:

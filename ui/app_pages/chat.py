@@ -69,7 +69,7 @@ def show_answer(answer: dict, latest: bool) -> None:
 
 def main() -> None:
     st.title("应急知识图谱助手 · 值班问答")
-    st.caption("示例：危险化学品事故由哪个单位牵头？　小区燃气泄漏谁牵头处置？　某工地发生塌方")
+    st.caption("可以这样问：危险化学品事故由哪个单位牵头？　小区燃气泄漏谁牵头处置？　某工地发生塌方")
     card = st.toggle("值班卡片模式", key="card_mode",
                      help="把输入当作事件报告：一次给出牵头/配合、适用预案、响应级别、专家和物资队伍。")
     history = st.session_state.setdefault("history", [])

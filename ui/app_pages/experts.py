@@ -40,7 +40,7 @@ def main() -> None:
     incident = c2.text_input("事件或风险", placeholder="如：小区燃气泄漏、山体滑坡", key="ex_incident")
     c3, c4, c5 = st.columns([1, 1, 1])
     availability = AVAILABILITY[c3.selectbox("可联系时段", list(AVAILABILITY), key="ex_avail")]
-    region = c4.text_input("地区或单位", placeholder="如：本区、示例市", key="ex_region")
+    region = c4.text_input("地区或单位", placeholder="如：本区、某市", key="ex_region")
     limit = c5.number_input("最多显示", min_value=1, max_value=100, value=10, key="ex_limit")
     inactive = st.checkbox("包括暂停、退出的专家", key="ex_inactive")
     show_phones = roles.can_see_phones(common.role())
