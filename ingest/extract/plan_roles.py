@@ -214,7 +214,7 @@ _ROLE_COLON = re.compile(rf"^(?P<role>{_ROLE})[：:](?P<h>.+)$")
 _ROLE_BY = re.compile(rf"^(?P<pre>[^由，]{{0,20}}?)(?P<role>{_ROLE})(?:一般|原则上|均|通常)?由(?P<h>.+?)"
                       r"(?:担任|兼任|出任)$")
 _BY_ROLE = re.compile(rf"^(?P<pre>.*?)由(?P<h>.+?)(?:担任|兼任|出任|任)(?P<role>{_ROLE})$")
-_X_AS_ROLE = re.compile(rf"^(?P<h>[^由，]+?)(?:兼任|担任)(?P<role>{_ROLE})$")
+_X_AS_ROLE = re.compile(rf"^(?P<h>[^由，]+?)(?:兼任|担任|任)(?P<role>{_ROLE})$")
 _BY_ONLY = re.compile(r"^(?P<pre>.*?)由(?P<h>.+?)(?:担任|兼任)$")
 
 
@@ -248,7 +248,7 @@ def parse_role_text(text: str) -> list[tuple[str, str, str, str]]:
             last_role, condition = hit.group("role"), ""
             continue
         hit = _X_AS_ROLE.match(clause)
-        if hit and len(hit.group("h")) <= 30:
+        if hit and len(hit.group("h")) <= 48:
             out.append((hit.group("role"), hit.group("h"), condition, head_body))
             last_role, condition = hit.group("role"), ""
             continue
@@ -324,9 +324,33 @@ _LEAD_CLAUSE = re.compile(r"^(?:由)?(?P<o>.+?)(?:共同)?(?:牵头|负责)$")
 _MEMBER_CLAUSE = re.compile(r"^(?P<o>.+?)(?:等单位|等部门)?(?:参加|参与)$")
 
 
+def heading_group(section: Section, by_path: dict[str, Section]) -> str:
+    """The working group a section is about when its own heading (or, for an unheaded item, its
+    parent's) is the group's name: "（2）应急指挥组" over "由安全监督处负责人任组长"."""
+    s: Section | None = section
+    while s is not None and not s.heading:
+        s = by_path.get(s.parent_path) if s.parent_path else None
+    name = strip_number(s.heading).strip() if s is not None else ""
+    if name.endswith("领导小组") and len(name) <= 20:
+        return name
+    return name if name.endswith("组") and 3 <= len(name) <= 12 and _group_name_ok(name) else ""
+
+
 def _group_name_ok(name: str) -> bool:
     return "领导小组" not in name and not re.search(
         r"^(?:下设|设立|成立|可设|包括|立)|以下|以上|^工作组$|^专家组$|[各等]", name)
+
+
+def _written_units(phrase: str, resolve: OrgResolver) -> list[Holder]:
+    """A group's lead units as the plan writes them ("派出所、社区、平台公司"), each with the
+    unit it resolves to when it does; a name no table knows is still the plan's answer."""
+    out = []
+    for o in split_list(phrase):
+        o = re.sub(r"^(?:由|均由)", "", o).strip()
+        org = resolve(o)
+        if org or (1 < len(o) <= 15 and not _DUTY_VERB.match(o) and not re.search(r"[，。；：]", o)):
+            out.append(Holder(text=o, org=org))
+    return out
 
 
 def parse_work_groups(para: str, resolve: OrgResolver) -> list[RoleFact]:
@@ -343,7 +367,7 @@ def parse_work_groups(para: str, resolve: OrgResolver) -> list[RoleFact]:
             lc = _LEAD_CLAUSE.match(c)
             mc = _MEMBER_CLAUSE.match(c)
             if lc and not leads and not c.startswith("负责"):
-                leads = [x for x in (resolve(o) for o in split_list(lc.group("o"))) if x]
+                leads = _written_units(lc.group("o"), resolve)
             elif mc and not c.startswith("负责"):
                 members = [x for x in (resolve(o) for o in split_list(mc.group("o"))) if x]
             elif c.startswith("负责"):
@@ -351,19 +375,17 @@ def parse_work_groups(para: str, resolve: OrgResolver) -> list[RoleFact]:
                 duty = rest[rest.index(c):].rstrip("。；;")
                 break
         if leads:
-            out.append(RoleFact(name=m.group("name"), kind="工作组",
-                                holders=[Holder(text=o, org=o) for o in leads],
+            out.append(RoleFact(name=m.group("name"), kind="工作组", holders=leads,
                                 members=members, duty=duty, quote=para))
         return out
     for m in list(_GROUP_INLINE.finditer(text)) + list(_GROUP_BY.finditer(text)):
         name = re.sub(r"^.*?(?:下设|设立|可设|包括|其中|和|、)", "", m.group("name"))
         if not _group_name_ok(name) or any(f.name == name for f in out):
             continue
-        leads = [x for x in (resolve(o) for o in split_list(m.group("lead"))) if x]
+        leads = _written_units(m.group("lead"), resolve)
         mem = m.groupdict().get("mem") or ""
         if leads:
-            out.append(RoleFact(name=name, kind="工作组",
-                                holders=[Holder(text=o, org=o) for o in leads],
+            out.append(RoleFact(name=name, kind="工作组", holders=leads,
                                 members=[x for x in (resolve(o) for o in split_list(mem)) if x],
                                 quote=para))
     # "现场指挥部下设灭火救援组、警戒疏散组……" / "可设综合协调、抢险救援等工作组": named only.
@@ -371,7 +393,8 @@ def parse_work_groups(para: str, resolve: OrgResolver) -> list[RoleFact]:
     for m in _GROUP_LIST.finditer(text):
         listed += [i for i in split_list(m.group("list")) if i.endswith("组")]
     for m in _GROUP_LIST_BARE.finditer(text):
-        listed += [i + "组" for i in split_list(m.group("list")) if 2 <= len(i) <= 8]
+        listed += [i if i.endswith("组") else i + "组" for i in split_list(m.group("list"))
+                   if 2 <= len(i) <= 10]
     for name in listed:
         name = re.sub(r"[（(].*$", "", name)
         if _group_name_ok(name) and 3 <= len(name) <= 12 and all(f.name != name for f in out):
@@ -782,6 +805,8 @@ class PlanRolesExtractor:
                 groups = parse_work_groups(para.text, resolve)
                 for f in facts + groups:
                     f.quote = para.quote
+                    if f.name in ("组长", "副组长") and not f.body:
+                        f.body = heading_group(section, by_path)
                     add_role(f, section)
                 if "专家" in (section.heading + para.text[:40]) or "专家组" in para.text:
                     eg = parse_expert_group(para.text, resolve)

@@ -66,11 +66,22 @@ def _holders(r: dict[str, Any]) -> str:
     return "；".join(parts)
 
 
-def _role_sentence(r: dict[str, Any]) -> str:
+def _leaders(group: dict[str, Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The 组长 and 副组长 rows of a working group whose plan names posts, not a lead unit
+    ("（2）应急指挥组 / 由安全监督处负责人任组长")."""
+    title = group.get("title") or ""
+    return [r for r in rows if r.get("holders") and r.get("title") in (f"{title}组长",
+                                                                       f"{title}副组长")]
+
+
+def _role_sentence(r: dict[str, Any], rows: list[dict[str, Any]] | None = None) -> str:
     title = r.get("title") or r.get("role") or ""
     kind = r.get("kind") or ""
     holders = r.get("holders") or []
     if kind == "工作组":
+        leaders = [] if holders else _leaders(r, rows or [])
+        if leaders:
+            return "，".join(f"{x['title']}{_holders(x)}" for x in leaders)
         s = f"{title}由{'、'.join(holders)}牵头" if holders else f"{title}（预案未写明牵头单位）"
         if r.get("members"):
             s += f"，{'、'.join(r['members'])}参加"
@@ -134,12 +145,15 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     if _GROUP_LIST.search(q):
         groups = [r for r in rows if r.get("kind") == "工作组"]
         if groups:
-            parts.append(f"共设{len(groups)}个工作组：" + "；".join(_role_sentence(r) for r in groups))
+            parts.append(f"共设{len(groups)}个工作组：" + "；".join(_role_sentence(r, rows)
+                                                                  for r in groups))
             used += groups
     for r in named:
         if r not in used:
-            parts.append(_role_sentence(r))
+            parts.append(_role_sentence(r, rows))
             used.append(r)
+            if r.get("kind") == "工作组" and not r.get("holders"):
+                used += [x for x in _leaders(r, rows) if x not in used]
     if not parts:
         return None
     text = f"按{source(plan, [r['section'] for r in used])}，" + "；".join(parts) + "。"

@@ -239,3 +239,35 @@ def test_reingesting_a_corpus_plan_gives_identical_facts():
     assert first.counts().get("HAS_DUTY", 0) >= 10 and first.counts().get("HELD_BY", 0) >= 5
     keys = [(n.label, n.key) for n in first.nodes]
     assert len(keys) == len(set(keys))
+
+
+def test_groups_under_their_own_headings_keep_their_leaders_apart(taxonomy):
+    """A department plan that gives each group a heading and its leader on the next line: each
+    组长 belongs to the group above it, not one 组长 holding every group's leader."""
+    out, _ = _extract([
+        "2.1.3 应急工作组",
+        "领导小组下设综合协调组、现场处置组和后勤保障组等工作组，负责应急各项工作的具体实施。",
+        "（1）综合协调组",
+        "由局办公室负责人任组长，规划科、执法大队相关负责人任副组长，局机关相关人员担任成员。",
+        "主要职责：收集、汇总应急工作情况。",
+        "（2）现场处置组",
+        "由安全监督科负责人任组长，相关单位人员担任成员。",
+        "（3）后勤保障组",
+        "由机关服务中心负责人任组长。",
+    ], taxonomy, "某县交通运输局突发事件应急预案")
+    roles = {n.props["title"]: n.props for n in out.nodes if n.label == "Role"}
+    assert roles["综合协调组组长"]["holders"] == ["局办公室负责人"]
+    assert roles["综合协调组副组长"]["holders"] == ["规划科", "执法大队相关负责人"]
+    assert roles["现场处置组组长"]["holders"] == ["安全监督科负责人"]
+    assert roles["后勤保障组组长"]["holders"] == ["机关服务中心负责人"]
+    assert "组长" not in roles
+    assert {"综合协调组", "现场处置组", "后勤保障组"} <= set(roles)  # not "后勤保障组组"
+
+
+def test_group_leads_no_table_knows_are_kept_as_written(taxonomy):
+    out, _ = _extract([
+        "二、组织机构",
+        "安全保卫组：由派出所、社区、平台公司负责，对事故现场进行警戒。",
+    ], taxonomy, "某镇生产安全事故专项应急预案")
+    roles = _roles(out)
+    assert roles["安全保卫组"][0] == ["派出所", "社区", "平台公司"]

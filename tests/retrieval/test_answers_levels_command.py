@@ -148,3 +148,13 @@ def test_a_duration_meets_the_condition_of_the_highest_level_it_reaches() -> Non
     assert _time_fit("要超过24小时", item.format(48)) == -1
     assert _time_fit("预计8小时恢复", item.format(12)) == -1
     assert _time_fit("停电了", item.format(12)) is None
+
+
+def test_a_group_without_a_lead_unit_is_answered_with_its_leaders() -> None:
+    from retrieval.answers.command import _role_sentence
+    group = {"title": "应急指挥组", "kind": "工作组", "holders": []}
+    rows = [group,
+            {"title": "应急指挥组组长", "kind": "指挥机构", "holders": ["安全监督科负责人"]},
+            {"title": "综合协调组组长", "kind": "指挥机构", "holders": ["局办公室负责人"]}]
+    assert _role_sentence(group, rows) == "应急指挥组组长由安全监督科负责人担任"
+    assert _role_sentence(group, []) == "应急指挥组（预案未写明牵头单位）"
