@@ -18,6 +18,8 @@ from retrieval.contract import Answer, Fact
 ROUTES: list[tuple[str, str, int]] = [
     ("command_structure",
      r"总指挥|指挥长|工作组|[\u4e00-\u9fff]{2,6}组(?:由|是)?(?:谁|哪个|哪家|哪些单位)(?:牵头|负责)"
+     r"|[\u4e00-\u9fff]{2,8}(?<!专家)组(?![织成建长])[^，。？?]{0,6}"
+     r"(?:由谁|是谁|哪几?(?:个|家)|哪些(?:单位|部门|处室))"
      r"|组长|应急委[^，。？?]{0,3}主任|(?:办|办公室)[^，。？?]{0,4}(?:设在|在哪|日常工作)"
      r"|有哪些[^，。？?]{0,2}组|设(?:了|置)?哪些组|指挥部[^，。？?]{0,4}(?:组成|构成|由谁组成)",
      8),
@@ -74,6 +76,14 @@ def _leaders(group: dict[str, Any], rows: list[dict[str, Any]]) -> list[dict[str
                                                                        f"{title}副组长")]
 
 
+def _lead_verb(group: dict[str, Any]) -> str:
+    """The plan's own verb for the group's lead: "事故调查组：由城运中心负责" says 负责."""
+    quote, title = group.get("quote") or "", group.get("title") or ""
+    i = quote.find(title)
+    clause = re.split(r"[，。；,;]", quote[i + len(title):])[0] if i >= 0 else ""
+    return "负责" if "负责" in clause and "牵头" not in clause else "牵头"
+
+
 def _role_sentence(r: dict[str, Any], rows: list[dict[str, Any]] | None = None) -> str:
     title = r.get("title") or r.get("role") or ""
     kind = r.get("kind") or ""
@@ -82,7 +92,8 @@ def _role_sentence(r: dict[str, Any], rows: list[dict[str, Any]] | None = None) 
         leaders = [] if holders else _leaders(r, rows or [])
         if leaders:
             return "，".join(f"{x['title']}{_holders(x)}" for x in leaders)
-        s = f"{title}由{'、'.join(holders)}牵头" if holders else f"{title}（预案未写明牵头单位）"
+        s = f"{title}由{'、'.join(holders)}{_lead_verb(r)}" if holders else \
+            f"{title}（预案未写明牵头单位）"
         if r.get("members"):
             s += f"，{'、'.join(r['members'])}参加"
         if r.get("duty"):
@@ -127,8 +138,11 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     plans = plan_rows(store, query, "roles_of_plans")
     if not plans:
         return None
-    plan, rows = plans[0]
     q = query.text
+    # The most applicable plan, unless it defines no role the question names and a nearby one
+    # does ("安全保卫组" is set up by one plan only).
+    plan, rows = next(((p, rs) for p, rs in plans if _mentions(q, rs)), plans[0]) \
+        if not _mentions(q, plans[0][1]) else plans[0]
     incident = query.incident()
     entities = [incident] if incident else []
     named = _mentions(q, rows)
