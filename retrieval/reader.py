@@ -27,6 +27,7 @@ _ACT = (r"(?:负责|担任|牵头|组织|启动|发布|决定|批准|宣布|统�
         r"|报请|提请|审议|确定|召集|主持|处置|协调|指挥|组成|派出|开展)")
 _WHO = (rf"由[^，。；：]{{0,40}}?{_ORG}[^，。；：]{{0,12}}?{_ACT}"
         rf"|^[^，。；：]{{0,30}}?{_ORG}(?:负责|牵头|承担|担任|兼任|组织|会同)"
+        rf"|^[^，。；：]{{0,30}}?{_ORG}(?:应当|应|须|可以)(?:决定|批准|宣布|启动|终止|发布|负责)"
         rf"|(?:报告|报送|报请|上报|报|向|经|请)[^，。；：]{{0,30}}?{_ORG}"
         rf"|[^，。；：]{{1,30}}?{_ORG}(?:任|担任)(?:组长|副组长|主任|副主任|指挥长|总指挥|成员)")
 # Any body or post named (a graph answer's first sentence for a 谁-question must name one).
@@ -452,8 +453,23 @@ def _rival(best: Candidate, other: Candidate, topic: set[str]) -> bool:
     return not (topic and best.section.doc_id in topic and other.section.doc_id not in topic)
 
 
+def clause_levels(c: Candidate) -> dict[str, set[int]]:
+    """The levels a clause speaks of: its own and its heading's, else those of the nearest piece
+    before it in its sentence ("启动Ⅳ级应急响应的，县应急指挥机构应报告……")."""
+    heading = c.section.headings[-1] if c.section.headings else ""
+    named = levels(f"{heading} {c.clause}")
+    if named["grade"] or named["colour"]:
+        return named
+    at = c.sentence.find(c.clause[:12])
+    for piece in reversed(re.split(r"[，,；;：:]", c.sentence[:at]) if at > 0 else []):
+        found = levels(piece)
+        if found["grade"] or found["colour"]:
+            return {k: named[k] | found[k] for k in named}
+    return named
+
+
 def _level_set(c: Candidate) -> set[int]:
-    named = levels(f"{c.section.headings[-1] if c.section.headings else ''} {c.clause}")
+    named = clause_levels(c)
     return named["grade"] | named["colour"]
 
 
@@ -490,7 +506,7 @@ def decide(cands: list[Candidate], topic: set[str] = frozenset(),
         if (best.value and not NAMES_BODY.fullmatch(best.value) and does_asked(question, best.clause)
                 and not does_asked(question, other.clause)):
             continue  # "多久报": a time for something else ("一般不超过3天") is no rival
-        if (other.value != best.value and other.sentence != best.sentence
+        if (other.value != best.value and not _same_text(best, other)
                 and _rival(best, other, topic)):
             return None
     return best
@@ -507,8 +523,29 @@ STATE = 0.8
 STATE_OWN = 0.7
 
 
+_FILLER = re.compile(r"[\s，,、；;。：:“”\"'（）()《》]|以及|和|及|与|并")
+_DIGIT = str.maketrans("一二三四五六七八九", "123456789")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def same_statement(a: str, b: str) -> bool:
+    """Two clauses saying the same thing in nearly the same words: a plan restating its law
+    ("分为特别重大、重大、较大、一般4级" and "……较大和一般四级"). One, without punctuation and
+    conjunctions, runs through the other in order, is at least 0.85 of its length and has the
+    same numbers."""
+    x, y = (_FILLER.sub("", strip_number(t)).translate(_DIGIT) for t in (a, b))
+    if re.findall(r"\d+", x) != re.findall(r"\d+", y):
+        return False  # "1小时内" and "12小时内" are not the same rule
+    short, long = sorted((x, y), key=len)
+    return bool(short) and len(short) >= 0.85 * len(long) and _subsequence(short, long)
+
+
 def _same_text(a: Candidate, b: Candidate) -> bool:
-    return a.sentence == b.sentence or strip_number(a.clause) == strip_number(b.clause)
+    return a.sentence == b.sentence or same_statement(a.clause, b.clause)
 
 
 def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
@@ -530,7 +567,8 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
         return None
     heading = best.section.headings[-1] if best.section.headings else ""
     text = f"{heading} {best.clause}"
-    if not _agrees(levels(question), text):
+    asked_levels = levels(question)
+    if not _agrees(asked_levels, clause_levels(best)):
         return None
     if groups and not names_group(groups, text):
         return None
@@ -542,11 +580,14 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
     if kind is not None and (not NAMES_BODY.search(best.clause)
                              or not _asks_same(question, best.clause)):
         return None
+    wanted = asked_levels["grade"] | asked_levels["colour"]
     for other in cands[1:]:
         if best.coverage - other.coverage >= MARGIN - 1e-9:
             break
         if best.own - other.own >= MARGIN - 1e-9:
             continue  # as close only by its headings' and title's words: about something else
+        if wanted and (not _agrees(asked_levels, clause_levels(other)) or not _level_set(other)):
+            continue  # a rule for another level, or for none, beside the asked level's own rule
         if not _same_text(best, other):
             return None  # (a title word does not settle which of two whole clauses is meant)
     return best

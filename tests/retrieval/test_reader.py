@@ -250,3 +250,40 @@ def test_a_time_for_something_else_is_no_rival_of_the_asked_act_s_time():
     got = read(q, rank(q, docs, Scope(), (df, len(docs))))
     assert got is not None and got.value == "1小时内"
 
+
+
+def _read_in(question: str, sections: list[Section]):
+    df: dict[str, int] = {}
+    for s in sections:
+        for g in bigrams(" ".join([s.title, *s.headings, s.body])):
+            df[g] = df.get(g, 0) + 1
+    return read(question, rank(question, sections, Scope(), (df, len(sections))))
+
+
+def test_a_clause_takes_its_level_from_the_piece_before_it():
+    sections = SECTIONS + [
+        _sec("4/4.3", "启动Ⅲ级应急响应的，区指挥机构应报告区人民政府；"
+                      "启动Ⅳ级应急响应的，县指挥机构应报告县人民政府和区指挥机构。",
+             "4 应急响应", "4.3 响应报告"),
+        _sec("3/3.2", "Ⅲ级、Ⅳ级预警由区、县指挥机构负责发布，并报告本级人民政府和上一级指挥机构。",
+             "3 预警", "3.2 预警发布"),
+    ]
+    got = _read_in("启动了Ⅳ级应急响应，县指挥机构要报告谁？", sections)
+    assert got is not None and "县人民政府和区指挥机构" in got.clause
+
+
+def test_a_subject_that_shall_decide_answers_who_decides():
+    sections = SECTIONS + [
+        _sec("5/5.3", "事故的威胁和危害得到控制或者消除后，有关人民政府应当决定停止执行应急处置措施。",
+             "5 后期处置", "5.3 措施解除"),
+    ]
+    got = _read_in("事故威胁控制住以后，谁决定停止执行应急处置措施？", sections)
+    assert got is not None and "有关人民政府" in got.value
+
+
+def test_the_same_rule_in_two_documents_is_one_statement():
+    from retrieval.reader import same_statement
+    assert same_statement("突发事件分为特别重大、重大、较大和一般四级。",
+                          "突发事件分为特别重大、重大、较大、一般4级。")
+    assert not same_statement("应急资金预算纳入部门预算。", "应急资金预算并纳入本级财政预算。")
+    assert not same_statement("1小时内书面报告", "12小时内书面报告")
