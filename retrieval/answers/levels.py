@@ -48,9 +48,9 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
 _N = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(万|亿)?"
 _METRIC_RX = {
     "deaths": [rf"(?:死亡|死了|遇难|丧生|罹难|身亡)(?:[（(]?(?:和|或)?失踪[)）]?)?了?{_N}(?:个|名)?人?",
-               rf"{_N}(?:个|名)?人(?:死亡|遇难|丧生|罹难|身亡)"],
+               rf"{_N}(?:个|名)?人(?:以上)?(?:死亡|遇难|丧生|罹难|身亡)"],
     "injuries": [rf"(?:重伤|受重伤|急性中毒|中毒)了?{_N}(?:个|名)?人?",
-                 rf"{_N}(?:个|名)?人(?:重伤|受重伤|急性中毒|中毒)"],
+                 rf"{_N}(?:个|名)?人(?:以上)?(?:重伤|受重伤|急性中毒|中毒)"],
     "evacuated": [rf"(?:疏散|转移|撤离|安置)(?:了|群众|人员)?{_N}(?:个|名)?人",
                   rf"{_N}(?:个|名)?人(?:被)?(?:紧急)?(?:疏散|转移|撤离|安置)"],
     "loss": [rf"损失[^\d零〇一二两三四五六七八九十百千]{{0,4}}{_N}(?:元)?"],
@@ -380,13 +380,14 @@ def response_answer(store: GraphStore, query: Query) -> Answer | None:
             return None
     else:
         best = _situation(q, rows)
-        if best is None:
-            for p, rs in plans[1:6]:
-                best = _situation(q, rs)
-                if best and best[0] >= _CROSS_PLAN_MIN:
-                    plan, rows = p, rs
-                    break
-                best = None
+        # Another applicable plan whose start condition describes the situation far better
+        # ("港口危险货物码头……泄漏……造成较大社会影响的" beside a bare "发生较大事故") speaks of it.
+        for p, rs in plans[1:6]:
+            other = _situation(q, rs)
+            if other and other[0] >= _CROSS_PLAN_MIN and (
+                    best is None or other[0] >= 1.5 * best[0]):
+                plan, rows, best = p, rs, other
+                break
         if best:
             chosen, matched_by = [best[2]], best[3]
         else:
