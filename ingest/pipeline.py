@@ -128,6 +128,7 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
                         source_path=str(path.resolve()),
                         version=document_version(data, taxonomy), kind_reason=reason)
     parsed = ParsedDocument(meta=meta, raw=raw, sections=sections)
+    taxonomy = taxonomy.for_document(raw.title)  # another jurisdiction's document: its own names
     doc_props = meta.model_dump()
     if kind == "plan":
         doc_props["level"] = plan_level(raw.title)

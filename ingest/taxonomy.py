@@ -9,8 +9,13 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from kg.places import places_of
+
+# Words that start a place's name in a table without naming one ("事发地街道", "各街镇").
+_GENERIC_PLACE = re.compile(r"^(?:[区市县镇各]|属地|事发地|所在地)")
 
 
 def norm(text: str) -> str:
@@ -79,6 +84,29 @@ class Taxonomy:
     source_dir: str | None = None
     fields: Lexicon = field(default_factory=Lexicon)  # expert specialities (fields.csv)
     hazards: Lexicon = field(default_factory=Lexicon)  # risk sources (hazards.csv)
+
+    @property
+    def home_places(self) -> set[str]:
+        """The places the organisation table describes: those its names and aliases start with
+        ("某区应急管理局" → 某区) and those that are units of it (北塘镇, 新华街道)."""
+        if not hasattr(self, "_home"):
+            places: set[str] = set()
+            for e in self.organizations.entries.values():
+                for surface in (e.name, *e.aliases):
+                    places.update(p for p in places_of(surface) if not _GENERIC_PLACE.match(p))
+            object.__setattr__(self, "_home", places)
+        return self._home  # type: ignore[attr-defined]
+
+    def for_document(self, title: str) -> "Taxonomy":
+        """The tables that apply to a document: all of them within the organisation table's own
+        jurisdiction (or a document naming no place); elsewhere (another city's, a province's,
+        a national document) no organisation aliases, so that "市应急局" or "城运中心" keep the
+        document's own names instead of becoming this district's units."""
+        chain = places_of(title)
+        home = self.home_places
+        if not chain or not home or home & set(chain):
+            return self
+        return replace(self, organizations=Lexicon())
 
     def incident_ancestors(self, name: str) -> list[str]:
         out, seen = [], {name}

@@ -10,35 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.places import ETHNIC, NATIONAL, NATIONAL_WORDS, SUFFIX, places_of  # noqa: F401
 from retrieval.answers._match import bigrams
 from retrieval.answers.statements import bare_title, is_named, named_documents
 
-# A title or issuer starts with its place: the shortest run of characters ending in an
-# administrative suffix ("川沙新镇生产安全事故……" → 川沙新镇).
-_SUFFIX = ("特别行政区|自治区|自治州|自治县|自治旗|省|市|盟|州|地区|新区|区|县|旗|新镇|镇|乡|街道")
-_PLACE = re.compile(rf"^(?:【[^】]*】)?([\u4e00-\u9fff]{{2,10}}?(?:{_SUFFIX}))")
-# A body's name is not a place ("房管局住宅小区", "绿化和市容……").
-_NOT_PLACE = re.compile(r"[局委办厅处科和与及的]|管理|中心|公司|小区|园区|社区|景区")
 # What a document is ("……预案", "……规定"): never alone what names one.
 _KIND_WORDS = {"预案", "办法", "规定", "清单", "条例", "规则", "名册", "细则", "方案", "制度", "通知"}
 _NOT_AFTER_PLACE = set("路街巷弄港河浜湾桥")
-_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]族|维吾尔)$")  # 广西壮族 → 广西
-# The national level, however it is said: one jurisdiction.
-_NATIONAL = ("中华人民共和国", "国家", "全国", "国务院", "中央")
-NATIONAL = "国家"
-
-
-def places_of(text: str) -> list[str]:
-    """The jurisdictions a title or issuer starts with, outermost first ("某区东湖街道……" →
-    [某区, 东湖街道]; 国家 for national bodies and laws)."""
-    text = re.sub(r"^【[^】]*】", "", (text or "").strip())
-    if text.startswith(_NATIONAL):
-        return [NATIONAL]
-    out: list[str] = []
-    while len(out) < 3 and (m := _PLACE.match(text)) and not _NOT_PLACE.search(m.group(1)):
-        out.append(m.group(1))
-        text = text[m.end():]
-    return out
 
 
 def quoted_place_grams(text: str) -> set[str]:
@@ -60,11 +38,11 @@ def district_core(name: str) -> str:
 def short_forms(place: str) -> set[str]:
     """广西壮族自治区 → {广西壮族自治区, 广西}; 川沙新镇 → {川沙新镇, 川沙}."""
     if place == NATIONAL:
-        return set(_NATIONAL)
+        return set(NATIONAL_WORDS)
     out = {place}
-    core = re.sub(rf"(?:{_SUFFIX})$", "", place)
-    if len(_ETHNIC.sub("", core)) >= 2:
-        core = _ETHNIC.sub("", core)
+    core = re.sub(rf"(?:{SUFFIX})$", "", place)
+    if len(ETHNIC.sub("", core)) >= 2:
+        core = ETHNIC.sub("", core)
     if len(core) >= 2:
         out.add(core)
     return out
