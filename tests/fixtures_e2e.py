@@ -20,16 +20,18 @@ def yingji(*args: str, env: dict, stdin: str | None = None, timeout: int = 600):
 
 
 @contextmanager
-def assistant_over(paths: list[Path], data: Path, model_dir: Path):
+def assistant_over(paths: list[Path], data: Path, model_dir: Path,
+                   taxonomy_dir: Path = CORPUS / "taxonomy"):
     """An Assistant over `paths` ingested through the real CLI into a data dir of their own."""
     from kg.settings import Settings
     from ui import services
 
-    env = {**os.environ, "YINGJI_DATA_DIR": str(data), "YINGJI_MODEL_DIR": str(model_dir)}
+    env = {**os.environ, "YINGJI_DATA_DIR": str(data), "YINGJI_MODEL_DIR": str(model_dir),
+           "YINGJI_TAXONOMY_DIR": str(taxonomy_dir)}
     r = yingji("ingest", *map(str, paths), env=env, timeout=1800)
     assert r.returncode == 0, r.stdout + r.stderr
     settings = Settings(data_dir=Path(data), model_dir=Path(model_dir),
-                        taxonomy_dir=CORPUS / "taxonomy")
+                        taxonomy_dir=taxonomy_dir)
     try:
         with services.assistant(settings) as assistant:
             yield assistant
