@@ -222,7 +222,8 @@ class Assistant:
         cites = list({(g.doc_id, g.section, g.sentence): Citation(
             doc_id=g.doc_id, title=g.title, section=g.section, quote=shown(g.sentence))
             for g in readings}.values())
-        stated = "；".join(f"{shown(g.clause)}（《{g.title}》{g.section}）" for g in readings)
+        stated = "；".join(f"{shown(g.clause).rstrip('。；;')}（《{g.title}》{g.section}）"
+                          for g in readings)
         quotes = "\n".join(f"原文：{shown(strip_number(c.quote))}" for c in cites)
         return Answer(question=question, intent=intent, status="answered", entities=entities,
                       answer=f"{stated}。\n{quotes}", citations=cites)

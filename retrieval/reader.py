@@ -53,7 +53,7 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"|特别重大|重大|较大|一般")),
     ("document", re.compile(r"哪个预案|什么预案|哪部|哪个文件|哪份文件|哪项|哪一个预案|哪一版|什么法|哪个法"
                             r"|依据(?:什么|哪)|什么文件|哪些文件|哪些法律"),
-     re.compile(r"《[^》]{2,60}》")),
+     re.compile(r"《[^》]{2,60}》|(?:根据|按照|依照|依据|按|适用|参照|执行)本预案|本预案适用")),
     ("money", re.compile(r"多少钱|罚多少|罚款多少|多少罚款|罚款.{0,4}多少"),
      re.compile(rf"{_NUM}\s*(?:万|千|百|亿)?\s*元|百分之[一二三四五六七八九十百]+")),
     ("number", re.compile(r"多少|(?<![好哪十])几[个人名家处座台辆张顶]|多大|百分之几|比例"),
@@ -343,7 +343,7 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
     pieces = [p for p in _PIECE.split(part.strip().rstrip("；;。")) if p.strip()]
     best = None
     for i, piece in enumerate(pieces):
-        m = value.search(piece)
+        m = _best_title(piece, value, q) if kind == "document" else value.search(piece)
         if (not m or (kind == "who" and not _asks_same(question, piece, strict=True))
                 or not _fits(kind, question, piece, m.group(0))
                 or not _agrees(asked, _levels_at(pieces, i, heading))):
@@ -360,6 +360,22 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
         if best is None or hits > best[0]:
             best = (hits, text.strip(), m.group(0))
     return best[1:] if best else None
+
+
+# Words every plan's title has: they do not tell one listed title from another.
+_TITLE_GENERIC = re.compile(r"应急预案|突发事件|预案|应急|专项|部门|总体|[\u4e00-\u9fff]{2,8}?(?:自治区|省|市|区|县)")
+
+
+def _best_title(piece: str, value: re.Pattern[str], q: set[str]) -> re.Match[str] | None:
+    """Of the titles a clause lists ("本预案与《……公路交通……》、《……网络安全……》衔接"), the one
+    sharing most of the question's words beyond what every plan's title says; the first when
+    none shares any."""
+    found = list(value.finditer(piece))
+    if len(found) < 2:
+        return found[0] if found else None
+    scored = [(len(q & bigrams(_TITLE_GENERIC.sub("|", m.group(0)))), -i, m)
+              for i, m in enumerate(found)]
+    return max(scored, key=lambda x: x[:2])[2]
 
 
 def _levels_at(pieces: list[str], i: int, heading: str) -> dict[str, set[int]]:
@@ -430,6 +446,9 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
                          if value else None)
                 if found is None and kind and kind[0] == "who" and _agrees(asked, part):
                     found = _doer_from_heading(strip_number(part), heading, question)
+                if found and "本预案" in found[1]:  # the plan speaking of itself names itself,
+                    found = (part.strip().replace("本预案", f"《{sec.title}》"),  # in the whole
+                             f"《{sec.title}》")  # clause saying when
                 if found and ((kind[0] == "who" and _restates(found[1], question))
                               or (groups and not names_group(groups, f"{heading} {part}"))):
                     found = None

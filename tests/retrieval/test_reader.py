@@ -287,3 +287,26 @@ def test_the_same_rule_in_two_documents_is_one_statement():
                           "突发事件分为特别重大、重大、较大、一般4级。")
     assert not same_statement("应急资金预算纳入部门预算。", "应急资金预算并纳入本级财政预算。")
     assert not same_statement("1小时内书面报告", "12小时内书面报告")
+
+
+def test_a_plan_applying_itself_names_its_own_title():
+    sections = SECTIONS + [
+        _sec("1/1.4", "航道突发事件需要多部门联合保障时，根据本预案启动相应级别的应急响应。",
+             "1 总则", "1.4 适用范围"),
+    ]
+    got = _read_in("航道出事需要多部门联合保障时，按哪个预案启动响应？", sections)
+    assert got is not None and got.value == f"《{TITLE}》"
+    assert TITLE in got.clause and "本预案" not in got.clause
+
+
+def test_of_listed_titles_the_one_the_question_is_about():
+    sections = SECTIONS + [
+        _sec("1/1.6", "本预案与《滨江市公路交通突发事件应急预案》、《滨江市港航网络安全突发事件应急预案》、"
+                      "《滨江市港航防洪防台应急预案》相衔接。", "1 总则", "1.6 预案体系"),
+    ]
+    got = _read_in("港航系统遭到网络攻击，预案体系里对应哪个预案？", sections)
+    assert got is None or got.value == "《滨江市港航网络安全突发事件应急预案》"
+    from retrieval.reader import _best_title, KINDS
+    value = next(v for k, _, v in KINDS if k == "document")
+    m = _best_title(sections[-1].body, value, bigrams("遭到网络攻击对应哪个预案"))
+    assert m.group(0) == "《滨江市港航网络安全突发事件应急预案》"
