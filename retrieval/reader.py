@@ -349,8 +349,8 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
                 or not _agrees(asked, _levels_at(pieces, i, heading))):
             continue
         text = piece.rstrip("，,：:")
-        if len(text) < 12 and i:
-            text = pieces[i - 1] + text
+        if i and (len(text) < 12 or _OPEN_BY.search(pieces[i - 1])):
+            text = pieces[i - 1] + text  # "视情由A常务副主任，B、C负责人任副组长": A is one of them
         hits = len(q & bigrams(text))
         if not hits and i and not _PIECE_STARTS_OWN.match(piece):
             # "专家接到调用通知后，应当在30分钟内答复": the piece before says whose deadline it is
@@ -376,6 +376,10 @@ def _best_title(piece: str, value: re.Pattern[str], q: set[str]) -> re.Match[str
     scored = [(len(q & bigrams(_TITLE_GENERIC.sub("|", m.group(0)))), -i, m)
               for i, m in enumerate(found)]
     return max(scored, key=lambda x: x[:2])[2]
+
+
+# A piece that opens "由……" and never says what they do: the list goes on past the comma.
+_OPEN_BY = re.compile(rf"由(?![^由]*{_ACT})[^由]*[，,]$")
 
 
 def _levels_at(pieces: list[str], i: int, heading: str) -> dict[str, set[int]]:

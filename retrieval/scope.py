@@ -138,11 +138,12 @@ class ScopeIndex:
                 out.places.add(s)
                 out.by_place |= self._places[s]
                 out.words |= bigrams(s)
-        # A title is named only by words no other title has ("港口预案", "安全生产法"); "部门预案"
-        # or "总体预案" speak of a kind of plan, not of one document.
+        # A title is named only by words no other title has ("港口预案", "安全生产法"), or by
+        # words no other title has together ("交通综合预案"); "部门预案" or "总体预案" speak of a
+        # kind of plan, not of one document.
         for d in named_documents(question, self._titled):
-            if (any(self._df.get(g, 0) == 1 and g not in _KIND_WORDS for g in d.matched)
-                    and is_named(d, len(self._titled))):
+            if ((d.only or any(self._df.get(g, 0) == 1 and g not in _KIND_WORDS
+                               for g in d.matched)) and is_named(d, len(self._titled))):
                 out.by_title.add(d.doc_id)
                 out.words |= set(d.matched)
         out.topic = self._topic(question, out.words)

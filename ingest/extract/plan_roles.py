@@ -231,9 +231,17 @@ def parse_role_text(text: str) -> list[tuple[str, str, str, str]]:
         return [(colon.group("role"), colon.group("h"), "", head_body)]
     last_role = None
     condition = ""
+    opened = ""  # "视情由A常务副主任，B、C负责人任副组长": A opens the list the next clause ends
     for clause in re.split(r"[；;，,。]", body):
         clause = clause.strip()
         if not clause:
+            continue
+        if opened:
+            clause, opened = f"{opened}、{clause}", ""
+        by = re.match(r"^(?P<pre>[^由]{0,12})由(?P<h>[^由]+)$", clause)
+        if by and not re.search(r"担任|兼任|出任|负责|牵头|组成|参加|决定|启动|批准", clause) \
+                and not re.search(rf"任(?:{_ROLE})$", clause):
+            opened = by.group("h")
             continue
         hit = _ROLE_BY.match(clause)
         if hit:

@@ -29,6 +29,7 @@ class Named:
     title: str
     matched: dict[str, float]  # title bigrams found in the question, with their weight
     span: tuple[int, int]  # the stretch of the question that names the title
+    only: bool = False  # no other title holds all of its words ("交通综合预案": 交通 and 综合)
 
     @property
     def weight(self) -> float:
@@ -53,7 +54,9 @@ def named_documents(text: str, docs: list[dict]) -> list[Named]:
         span = _span(text, matched, kind) if kind in matched else None
         if span is not None:
             named = {g: w for g, w in matched.items() if g in text[span[0]:span[1]]}
-            out.append(Named(doc_id=doc_id, title=title, matched=named, span=span))
+            words = {g for g in named if g != kind and df[g] <= n / 2}  # 应急 names no title
+            only = len(words) >= 2 and sum(1 for _, t in titled if words <= bigrams(t)) == 1
+            out.append(Named(doc_id=doc_id, title=title, matched=named, span=span, only=only))
     return sorted(out, key=lambda d: -d.weight)
 
 
@@ -93,8 +96,9 @@ def _names(weights: list[float], n_docs: int) -> bool:
 
 
 def is_named(d: Named, n_docs: int) -> bool:
-    """Named for sure ("新华街道预案", or "总体预案" by the one title holding 总体)."""
-    return _names(list(d.matched.values()), n_docs)
+    """Named for sure ("新华街道预案", "总体预案" by the one title holding 总体, "交通综合预案" by
+    the one title holding both 交通 and 综合)."""
+    return d.only or _names(list(d.matched.values()), n_docs)
 
 
 def two_documents(text: str, docs: list[dict]) -> tuple[Named, Named] | None:

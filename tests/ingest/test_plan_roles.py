@@ -85,6 +85,9 @@ def test_roles_in_prose_with_half_width_punctuation(taxonomy):
     ("领导小组组长由局长担任，副组长由分管副局长担任。",
      [("组长", "局长"), ("副组长", "分管副局长")]),
     ("平安办主任兼任办公室主任。", [("办公室主任", "平安办主任")]),
+    # a holder list broken by a comma after "视情由……"
+    ("由规划科负责人任组长，视情由港航中心常务副主任，执法大队、航道站负责人任副组长。",
+     [("组长", "规划科负责人"), ("副组长", "港航中心常务副主任、执法大队、航道站负责人")]),
 ])
 def test_role_sentence_shapes(text, expected):
     assert [(r, h) for r, h, _, _ in parse_role_text(text)] == expected

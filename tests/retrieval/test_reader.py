@@ -310,3 +310,12 @@ def test_of_listed_titles_the_one_the_question_is_about():
     value = next(v for k, _, v in KINDS if k == "document")
     m = _best_title(sections[-1].body, value, bigrams("遭到网络攻击对应哪个预案"))
     assert m.group(0) == "《滨江市港航网络安全突发事件应急预案》"
+
+
+def test_a_holder_list_broken_by_a_comma_is_read_whole():
+    sections = SECTIONS + [
+        _sec("2/2.3/（3）", "由规划处负责人任组长，视情由港航中心常务副主任，执法大队、航道站负责人任副组长。",
+             "2 组织体系", "2.3 工作组", "（3）现场指挥组"),
+    ]
+    got = _read_in("现场指挥组的副组长由哪些单位的负责人担任？", sections)
+    assert got is not None and "港航中心常务副主任" in got.clause

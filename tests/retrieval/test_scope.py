@@ -58,3 +58,16 @@ def test_a_word_only_one_title_has_is_the_question_s_topic_not_its_scope():
     s = idx.scope("港口应急指挥组主要干啥？")
     assert s.topic == {"port.txt"} and not s.named
     assert idx.scope("应急指挥组主要干啥？").topic == set()
+
+
+def test_a_title_is_named_by_two_words_only_it_holds_together():
+    docs = DOCS + [
+        {"doc_id": "sn-comp", "title": "山南省交通运输综合应急预案", "issuer": None},
+        {"doc_id": "hx-safety", "title": "河西区生产安全事故综合应急预案", "issuer": None},
+        {"doc_id": "hx-med", "title": "河西区医疗卫生救援应急预案", "issuer": None},
+    ]
+    idx = ScopeIndex(docs)
+    # 交通 (two titles) and 综合 (two titles) are together in one: "交通综合预案" names it
+    assert idx.scope("交通综合预案里应急资金怎么保障？").docs == {"sn-comp"}
+    # 应急 is in nearly every title: with 综合 it still names either of two plans
+    assert idx.scope("综合应急预案里应急资金怎么保障？").docs == set()
