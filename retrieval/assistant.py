@@ -219,9 +219,11 @@ class Assistant:
             if got is None:
                 return None  # each part answered, or the evidence for all of them
             readings.append(got)
-        cites = list({(g.doc_id, g.section, g.sentence): Citation(
-            doc_id=g.doc_id, title=g.title, section=g.section, quote=shown(g.sentence))
-            for g in readings}.values())
+        cites = list({(doc, section, quote): Citation(
+            doc_id=doc, title=g.title, section=section, quote=shown(quote))
+            for g in readings
+            for doc, section, quote in [(g.doc_id, g.lead_section, g.lead)] * bool(g.lead)
+            + [(g.doc_id, g.section, g.sentence)]}.values())
         stated = "；".join(f"{shown(g.clause).rstrip('。；;')}（《{g.title}》{g.section}）"
                           for g in readings)
         quotes = "\n".join(f"原文：{shown(strip_number(c.quote))}" for c in cites)

@@ -42,6 +42,10 @@ class Section:
     headings: list[str]  # from the top heading down to the section's own
     body: str
     score: float
+    # the sentence introducing the list this section is an item of ("有下列情形之一的，……处
+    # 五万元以上二十万元以下的罚款："): what each item means is said there
+    lead: str = ""
+    lead_path: str = ""
 
 
 def index_generation(index_dir: Path) -> str | None:
@@ -211,6 +215,7 @@ class HybridPassageSearch:
         self._children_stamp: str | None = None
         self._heading_map: dict[tuple[str, str], str] = {}
         self._heading_stamp: str | None = None
+        self._lead_map: dict[tuple[str, str], str] = {}
         self._df: dict[str, int] = {}
         self._df_n = 0
         self._df_stamp: str | None = None
@@ -264,13 +269,18 @@ class HybridPassageSearch:
     def _headings(self) -> dict[tuple[str, str], str]:
         """(doc_id, path) → the section's heading, read off the indexed text's first line."""
         if self._heading_stamp != self._vector.stamp or not self._heading_map:
-            out = {}
+            out, leads = {}, {}
             for it in self._vector.items:
                 first = it.text.split("\n", 1)[0] if "\n" in it.text else ""
                 title = it.meta.get("title") or ""
-                out[(it.meta["doc_id"], it.meta.get("path") or "")] = (
-                    first[len(title):].strip() if first.startswith(title) else first.strip())
-            self._heading_map, self._heading_stamp = out, self._vector.stamp
+                key = (it.meta["doc_id"], it.meta.get("path") or "")
+                out[key] = (first[len(title):].strip() if first.startswith(title)
+                            else first.strip())
+                body = (it.meta.get("body") or "").strip()
+                if body.endswith(_LIST_INTRO):
+                    leads[key] = re.split(r"(?<=[。！？\n])", body)[-1].strip()
+            self._heading_map, self._lead_map = out, leads
+            self._heading_stamp = self._vector.stamp
         return self._heading_map
 
     def bigram_df(self) -> tuple[dict[str, int], int]:
@@ -310,9 +320,11 @@ class HybridPassageSearch:
             parts = path.split("/")
             chain = [heads.get((m["doc_id"], "/".join(parts[:i])), "")
                      for i in range(1, len(parts) + 1)]
+            parent = "/".join(parts[:-1])
+            lead = self._lead_map.get((m["doc_id"], parent), "") if parent else ""
             out.append(Section(doc_id=m["doc_id"], title=m["title"], path=path,
                                headings=[h for h in chain if h], body=m.get("body") or "",
-                               score=score))
+                               score=score, lead=lead, lead_path=parent if lead else ""))
         return out
 
     def search(self, question: str, k: int = 5) -> list[Passage]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.answers._match import GENERIC, bigrams
 from retrieval.lexical_index import tokenize
@@ -86,6 +87,8 @@ class Reading:
     clause: str  # the part of it that states the answer
     value: str
     coverage: float
+    lead: str = ""  # the list's lead the value was read from, with its section
+    lead_section: str = ""
 
 
 def asks(question: str) -> list[str]:
@@ -147,15 +150,28 @@ def question_terms(question: str) -> set[str]:
 _NOT_CONTENT = ("t", "m", "f", "p", "d", "c", "u", "r", "q", "y", "e", "o", "x", "s", "z")
 
 
+# A word this common in general Chinese text (jieba's IDF table: 结果 and 方面 about 4, 程度 5.2,
+# against 监理 9.3, 泄漏 8.9) says how the question is put, not what it is about.
+GENERAL_IDF_FLOOR = 6.0
+
+
+@lru_cache(maxsize=1)
+def _general_idf() -> dict[str, float]:
+    import jieba.analyse
+
+    return jieba.analyse.default_tfidf.idf_freq
+
+
 def content_terms(question: str) -> set[str]:
-    """The bigrams of the question's content words (jieba parts of speech)."""
+    """The bigrams of the question's content words (jieba parts of speech) that are not common
+    words of the language (jieba's IDF table); all content words when every one is common."""
     import jieba.posseg
 
-    out: set[str] = set()
-    for w in jieba.posseg.cut(_BEFORE_POST.sub(" ", question)):
-        if len(w.word) >= 2 and not w.flag.startswith(_NOT_CONTENT):
-            out |= bigrams(w.word)
-    return out
+    idf = _general_idf()
+    words = [w.word for w in jieba.posseg.cut(_BEFORE_POST.sub(" ", question))
+             if len(w.word) >= 2 and not w.flag.startswith(_NOT_CONTENT)]
+    telling = [w for w in words if idf.get(w, GENERAL_IDF_FLOOR) >= GENERAL_IDF_FLOOR] or words
+    return {g for w in telling for g in bigrams(w)}
 
 
 def weights(q: set[str], df: dict[str, int], n: int) -> dict[str, float]:
@@ -349,6 +365,8 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
                 or not _fits(kind, question, piece, m.group(0))
                 or not _agrees(asked, _levels_at(pieces, i, heading))):
             continue
+        if not _figures_agree(question, "".join(pieces[max(0, i - 1):i + 1])):
+            continue  # "一次超过20万元要谁批" is not answered by the rule for 20万元以下
         text = piece.rstrip("，,：:")
         if i and (len(text) < 12 or _OPEN_BY.search(pieces[i - 1])):
             text = pieces[i - 1] + text  # "视情由A常务副主任，B、C负责人任副组长": A is one of them
@@ -379,6 +397,41 @@ def _best_title(piece: str, value: re.Pattern[str], q: set[str]) -> re.Match[str
     return max(scored, key=lambda x: x[:2])[2]
 
 
+def _figures_agree(question: str, text: str) -> bool:
+    """The question's figures meet the ranges the text states for the same unit (or there is
+    nothing to compare)."""
+    from retrieval.answers.applicable import constraints, quantities, within
+
+    asked = quantities(question)
+    if not asked:
+        return True
+    for unit, low, high in constraints(text):
+        values = [q.value for q in asked if q.unit == unit]
+        if values and not any(within(v, low, high) for v in values):
+            return False
+    return True
+
+
+def _from_lead(lead: str, item: str, heading: str, kind: str, value: re.Pattern[str],
+               question: str, q: set[str], asked: dict[str, set[int]]) -> tuple[str, str] | None:
+    """An item of a list whose lead holds the value for every item ("有下列情形之一的……并处五万元
+    以上二十万元以下的罚款：" over "（二）未及时消除……的"): (the item, then the lead's piece; the
+    value). Only a lead with one such value: one that grades its items ("……的，处X；情节严重的，
+    处Y") does not say which applies."""
+    parts = [p for p in _CLAUSE.split(lead.rstrip("：:")) if value.search(p)]
+    if len(parts) > 1:  # "……的，处X；情节特别严重的，处Y": Y only when the question says so
+        parts = [p for p in parts if not (c := re.match(r"^([^，,：:]{1,12})的[，,]", p.strip()))
+                 or re.search(r"下列|以下|如下", c.group(1)) or q & bigrams(c.group(1))]
+    pieces = [p for p in _PIECE.split(parts[0]) if value.search(p)] if len(parts) == 1 else []
+    if len(pieces) != 1:  # one value, or one range ("五万元以上二十万元以下") in one piece
+        return None
+    piece = pieces[0]
+    m = value.search(piece)
+    if not _fits(kind, question, piece, m.group(0)) or not _agrees(asked, parts[0] + item):
+        return None
+    return f"{strip_number(item).rstrip('；;。，,')}：{piece.strip().rstrip('，,：:')}", m.group(0)
+
+
 # A piece that opens "由……" and never says what they do: the list goes on past the comma.
 _OPEN_BY = re.compile(rf"由(?![^由]*{_ACT})[^由]*[，,]$")
 
@@ -407,6 +460,7 @@ class Candidate:
     sentence: str
     clause: str
     value: str  # the asked kind of value the clause holds ("" if none)
+    led: bool = False  # the value is the list's lead's, said of every item (Section.lead)
 
 
 def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[str, int], int],
@@ -433,7 +487,7 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
         # the section's own heading ("（2）应急指挥组") names what its clauses are about; the
         # headings above, the title and the sentence before are context
         heading = sec.headings[-1] if sec.headings else ""
-        around = " ".join([*sec.headings[:-1], sec.title])
+        around = " ".join([*sec.headings[:-1], sec.title, sec.lead])
         before = ""
         own_heading = strip_number(heading).strip()
         titled = sec.title if sec.doc_id in scope.topic else ""
@@ -451,6 +505,11 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
                          if value else None)
                 if found is None and kind and kind[0] == "who" and _agrees(asked, part):
                     found = _doer_from_heading(strip_number(part), heading, question)
+                led = False
+                if found is None and value and sec.lead:
+                    found = _from_lead(sec.lead, part, heading, kind[0], value, question,
+                                       set(w), asked)
+                    led = found is not None
                 if found and "本预案" in found[1]:  # the plan speaking of itself names itself,
                     found = (part.strip().replace("本预案", f"《{sec.title}》"),  # in the whole
                              f"《{sec.title}》")  # clause saying when
@@ -465,7 +524,7 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
                 out.append(Candidate(coverage=o + CONTEXT * sum(w[g] for g in sorted(ctx)) / total,
                                      own=o, key=bool(keys & own), section=sec, sentence=sentence,
                                      clause=found[0] if found else part.strip(),
-                                     value=found[1] if found else ""))
+                                     value=found[1] if found else "", led=led))
             before = sentence
     out.sort(key=lambda c: -c.coverage)
     return out
@@ -691,4 +750,5 @@ def read(question: str, cands: list[Candidate], topic: set[str] = frozenset()
         return None
     return Reading(doc_id=best.section.doc_id, title=best.section.title, section=best.section.path,
                    sentence=best.sentence, clause=best.clause, value=best.value or best.clause,
-                   coverage=best.coverage)
+                   coverage=best.coverage, lead=best.section.lead if best.led else "",
+                   lead_section=best.section.lead_path if best.led else "")

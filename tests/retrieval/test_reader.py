@@ -319,3 +319,23 @@ def test_a_holder_list_broken_by_a_comma_is_read_whole():
     ]
     got = _read_in("现场指挥组的副组长由哪些单位的负责人担任？", sections)
     assert got is not None and "港航中心常务副主任" in got.clause
+
+
+def test_an_item_takes_the_value_its_lists_lead_states():
+    lead = "有关单位有下列情形之一的，由港航局责令改正，并处五万元以上二十万元以下的罚款；情节特别严重的，并处二十万元以上一百万元以下的罚款："
+    sections = SECTIONS + [
+        Section(doc_id="port.txt", title=TITLE, path="7/7.2/（二）", headings=["7 罚则", "7.2 处罚"],
+                body="（二）未及时清理航道碍航物，导致船舶搁浅的；", score=1.0,
+                lead=lead, lead_path="7/7.2"),
+    ]
+    got = _read_in("没及时清理航道碍航物导致船舶搁浅，罚款多少？", sections)
+    assert got is not None and got.value == "五万元"  # not the 情节特别严重 range
+    assert got.lead == lead and got.lead_section == "7/7.2"
+    assert "五万元以上二十万元以下" in got.clause and "碍航物" in got.clause
+
+
+def test_a_rule_for_other_figures_does_not_answer():
+    from retrieval.reader import _figures_agree
+    assert not _figures_agree("一次超过20万元要谁批？", "一次调用金额在20万元以下的，由局长批准")
+    assert _figures_agree("一次超过20万元要谁批？", "20万元以上的，报分管副区长批准")
+    assert _figures_agree("多久要报？", "1小时内书面报告")
