@@ -344,6 +344,34 @@ def heading_group(section: Section, by_path: dict[str, Section]) -> str:
     return name if name.endswith("组") and 3 <= len(name) <= 12 and _group_name_ok(name) else ""
 
 
+def heading_body(section: Section, by_path: dict[str, Section]) -> str:
+    """The group or command body a section is about by its heading ("2.1.2 领导小组办公室",
+    "（2）应急指挥组", "2.1.4 现场工作组"), for the duties listed under it."""
+    name = heading_group(section, by_path)
+    if name:
+        return name
+    s: Section | None = section
+    while s is not None and not s.heading:
+        s = by_path.get(s.parent_path) if s.parent_path else None
+    head = strip_number(s.heading).strip() if s is not None else ""
+    return head if len(head) <= 20 and _BODY.search(head) else ""
+
+
+_DUTIES_LEAD = re.compile(r"^(?:主要职责|工作职责|职责)[：:](?P<text>.*)$")
+
+
+_MEMBERS = re.compile(r"(?:^|[，,；;。])(?P<m>[^，,；;。]{2,200}?)(?:相关)?(?:人员|负责人|同志)?(?:担任|为)成员")
+
+
+def _members_of(text: str) -> list[str]:
+    """"厅办公室、建设管理处相关人员担任成员" → [厅办公室, 建设管理处], as the plan writes them."""
+    m = _MEMBERS.search(strip_number(text))
+    if not m:
+        return []
+    items = [re.sub(r"(?:相关|有关)?(?:人员|负责人)$", "", i).strip() for i in split_list(m.group("m"))]
+    return [i for i in items if 1 < len(i) <= 20 and not i.startswith(("由", "视情"))]
+
+
 def _group_name_ok(name: str) -> bool:
     return "领导小组" not in name and not re.search(
         r"^(?:下设|设立|成立|可设|包括|立)|以下|以上|^工作组$|^专家组$|[各等]", name)
@@ -753,6 +781,34 @@ class PlanRolesExtractor:
 
         duty_keys: set[str] = set()
 
+        def add_body_duty(subject: str, text: str, section: Section, quote: str) -> None:
+            """A duty of a group or body under its own heading: its Role (made here when the
+            plan names the body only as a heading) holds the duties, "；" between them."""
+            key = f"{meta.doc_id}#{subject}"
+            if ("Role", key) not in seen:
+                kind = "工作组" if subject.endswith("组") and not subject.endswith("领导小组") \
+                    else "指挥机构"
+                add_role(RoleFact(name=subject, kind=kind, quote=quote), section)
+            n = seen[("Role", key)]
+            items = [x for x in n.props.get("duty", "").split("；") if x]
+            for item in re.split(r"[；;]", text):
+                item = strip_number(item).strip().rstrip("。")
+                if item and item not in items:
+                    items.append(item)
+            n.props["duty"] = "；".join(items)
+            roles[key].duty = n.props["duty"]
+
+        def add_group_members(group: str, members: list[str], section: Section,
+                              quote: str) -> None:
+            key = f"{meta.doc_id}#{group}"
+            if ("Role", key) not in seen:
+                add_role(RoleFact(name=group, kind="工作组", quote=quote), section)
+            n = seen[("Role", key)]
+            n.props["members"] = n.props.get("members", []) + [
+                m for m in members if m not in n.props.get("members", [])]
+
+        duty_lists: dict[str, str] = {}  # section path -> body whose "主要职责：" list it opens
+
         def add_duty(d: DutyFact, section: Section) -> None:
             for org in d.orgs:
                 key = f"{doc.section_key(section)}#{org}"
@@ -808,7 +864,25 @@ class PlanRolesExtractor:
                          section)
             for d in table_duties(section.blocks, resolve, known):
                 add_duty(d, section)
+            body_here = heading_body(section, by_path)
+            listed = next((duty_lists[p] for p in (section.path, section.parent_path or "")
+                           if p in duty_lists), "")
             for para in logical_paragraphs(section.blocks):
+                lead = _DUTIES_LEAD.match(strip_number(para.text).strip())
+                if lead and body_here:
+                    if lead.group("text").strip():
+                        add_body_duty(body_here, lead.group("text"), section, para.quote)
+                    else:
+                        duty_lists[section.path] = body_here  # the items follow
+                    continue
+                if listed and match_number(para.text) and section.path not in duty_lists:
+                    add_body_duty(listed, para.text, section, para.quote)
+                    continue
+                group_here = heading_group(section, by_path)
+                if group_here:
+                    members = _members_of(para.text)
+                    if members:
+                        add_group_members(group_here, members, section, para.quote)
                 facts = role_facts(para.text, resolve, taxonomy, self_org, government)
                 groups = parse_work_groups(para.text, resolve)
                 for f in facts + groups:

@@ -146,6 +146,8 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     incident = query.incident()
     entities = [incident] if incident else []
     named = _mentions(q, rows)
+    if any(r.get("holders") for r in named):  # "领导小组办公室副主任": the body says whose post
+        named = [r for r in named if r.get("holders") or r.get("kind") != "指挥机构"]
     parts: list[str] = []
     used: list[dict[str, Any]] = []
     if _OFFICE.search(q):

@@ -274,3 +274,23 @@ def test_group_leads_no_table_knows_are_kept_as_written(taxonomy):
     ], taxonomy, "某镇生产安全事故专项应急预案")
     roles = _roles(out)
     assert roles["安全保卫组"][0] == ["派出所", "社区", "平台公司"]
+
+
+def test_duties_and_members_under_a_group_or_bodys_heading(taxonomy):
+    out, _ = _extract([
+        "2.1.2 领导小组办公室",
+        "领导小组办公室设在规划科。办公室主任由局安全总监兼任。",
+        "主要职责：",
+        "（1）收集、分析突发事件信息，并向领导小组报告；",
+        "（2）参与事件调查，侧重分析技术层面原因。",
+        "2.1.3 应急工作组",
+        "（1）综合协调组",
+        "由局办公室负责人任组长，局办公室、规划科相关人员担任成员。",
+        "主要职责：综合协调抢险救援力量；承办领导小组交办的其他工作。",
+    ], taxonomy, "某县交通运输局突发事件应急预案")
+    roles = {n.props["title"]: n.props for n in out.nodes if n.label == "Role"}
+    office = roles["领导小组办公室"]["duty"].split("；")
+    assert office == ["收集、分析突发事件信息，并向领导小组报告", "参与事件调查，侧重分析技术层面原因"]
+    assert roles["综合协调组"]["duty"] == "综合协调抢险救援力量；承办领导小组交办的其他工作"
+    assert roles["综合协调组"]["members"] == ["局办公室", "规划科"]
+    assert roles["综合协调组组长"]["holders"] == ["局办公室负责人"]

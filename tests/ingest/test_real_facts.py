@@ -31,8 +31,8 @@ does not store it (the gold does). Each gold fact matches at most one extracted 
 vice versa (greedy, per document and relation).
 
 The issue's target is precision and recall >= 0.90 for every relation. It is NOT reached
-except for cites and group_lead: role, threshold and starter are below it, and lead, office,
-group_member, duty, ender, deadline, abolishes and filed_with are at recall 0 because the
+except for cites, group_lead and group_member: role, duty, threshold and starter are below it,
+and lead, office, ender, deadline, abolishes and filed_with are at recall 0 because the
 extractor produces nothing (or nothing right) for them on these layouts. The floors below are today's measured values rounded down to 0.05, so that they can
 only rise; raise them when the extractor improves.
 """
@@ -59,14 +59,16 @@ DOC_LEVEL = {"cites", "abolishes", "filed_with"}
 # on branch issue13-gold (gold 497 facts): role P 0.96 R 0.75, group_lead P 1.00 R 0.93,
 # threshold P 1.00 R 0.75, starter P 0.83 R 0.50, cites P 0.96 R 1.00, ender P 0.00 R 0.00
 # (one extracted ender, "（5）", is wrong); every other relation: nothing extracted, R 0.
+# Then group members ("X、Y相关人员担任成员" under the group's heading: P 1.00 R 0.91) and the
+# duties listed under a group's or body's heading ("主要职责：……", items: P 1.00 R 0.64).
 # A precision floor applies only when the relation has extracted facts.
 FLOORS: dict[str, tuple[float, float]] = {
     "lead": (0.0, 0.0),
     "role": (0.95, 0.75),
     "office": (0.0, 0.0),
     "group_lead": (1.0, 0.90),
-    "group_member": (0.0, 0.0),
-    "duty": (0.0, 0.0),
+    "group_member": (0.95, 0.90),
+    "duty": (0.95, 0.60),
     "threshold": (1.0, 0.75),
     "starter": (0.80, 0.50),
     "ender": (0.0, 0.0),
