@@ -193,10 +193,13 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
 
 def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *,
                  force: bool = False, kind: str | None = None,
-                 progress: Callable[[FileResult], None] | None = None) -> IngestReport:
+                 progress: Callable[[FileResult], None] | None = None,
+                 max_file_mb: float | None = None) -> IngestReport:
+    """`max_file_mb`: a larger file is refused (reported as failed); None sets no limit."""
     report = IngestReport()
     for path in discover(paths):
-        result = ingest_file(path, store, taxonomy, force=force, kind=kind)
+        result = ingest_file(path, store, taxonomy, force=force, kind=kind,
+                             max_file_mb=max_file_mb)
         report.files.append(result)
         if progress:
             progress(result)
@@ -204,11 +207,15 @@ def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *
 
 
 def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: bool = False,
-                kind: str | None = None) -> FileResult:
+                kind: str | None = None, max_file_mb: float | None = None) -> FileResult:
     phases: dict[str, float] = {}
     try:
         if not path.is_file():
             raise ReadError(f"{path}: 文件不存在")
+        size_mb = path.stat().st_size / 1024 / 1024
+        if max_file_mb is not None and size_mb > max_file_mb:
+            raise ReadError(f"{path}: 文件过大（{size_mb:.1f} MB），超过单个文件上限 "
+                            f"{max_file_mb:g} MB，未导入（可用环境变量 YINGJI_MAX_FILE_MB 调整）")
         if not force:
             version = document_version(path.read_bytes(), taxonomy)
             if store.document_version(doc_id_for(path)) == version:
