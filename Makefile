@@ -40,6 +40,7 @@ ingest: prepare
 bench: install
 	@test -d $(DATA) || { echo "make bench: no data dir $(DATA); run make ingest first"; exit 2; }
 	$(BIN)/python bench/ask.py --data-dir $(DATA) --qa corpus/eval/dev_qa.jsonl
+	$(BIN)/python bench/ingest.py
 
 clean-data:
 	-$(BIN)/yingji server stop --data-dir $(DATA)

@@ -9,6 +9,7 @@ import fnmatch
 import functools
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class FileResult(BaseModel):
     facts: dict[str, int] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     error: str = ""
+    seconds: dict[str, float] = Field(default_factory=dict)  # read, structure, extract, write
 
 
 class IngestReport(BaseModel):
@@ -112,11 +114,27 @@ def _ignored(rel: str, patterns: list[str]) -> bool:
     return False
 
 
-def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
-                ) -> tuple[GraphBatch, list[str]]:
-    """Read, structure, classify and extract one file. Raises ReadError on unreadable input."""
+class _Clock:
+    """Seconds per phase, added into `phases` when one is given."""
+
+    def __init__(self, phases: dict[str, float] | None):
+        self.phases, self.t = phases, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.phases is not None:
+            self.phases[name] = self.phases.get(name, 0.0) + now - self.t
+        self.t = now
+
+
+def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
+                phases: dict[str, float] | None = None) -> tuple[GraphBatch, list[str]]:
+    """Read, structure, classify and extract one file. Raises ReadError on unreadable input.
+    `phases`, when given, receives the seconds spent reading, structuring and extracting."""
+    clock = _Clock(phases)
     data = path.read_bytes()
     raw = read_document(path)
+    clock.lap("read")
     sections = parse_sections(raw.blocks, raw.title)
     if kind:
         if kind not in KINDS:
@@ -124,6 +142,7 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
         reason = "用户指定"
     else:
         kind, reason = classify(raw, sections)
+    clock.lap("structure")
     meta = DocumentMeta(doc_id=doc_id_for(path), title=raw.title, kind=kind,
                         source_path=str(path.resolve()),
                         version=document_version(data, taxonomy), kind_reason=reason)
@@ -168,15 +187,19 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None
             warnings += extraction.warnings
     annotate(rels, org_notes, taxonomy)
     warnings += warnings_for(meta.doc_id, org_notes)
+    clock.lap("extract")
     return GraphBatch(document=meta, nodes=nodes, relationships=rels), warnings
 
 
 def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *,
                  force: bool = False, kind: str | None = None,
-                 progress: Callable[[FileResult], None] | None = None) -> IngestReport:
+                 progress: Callable[[FileResult], None] | None = None,
+                 max_file_mb: float | None = None) -> IngestReport:
+    """`max_file_mb`: a larger file is refused (reported as failed); None sets no limit."""
     report = IngestReport()
     for path in discover(paths):
-        result = ingest_file(path, store, taxonomy, force=force, kind=kind)
+        result = ingest_file(path, store, taxonomy, force=force, kind=kind,
+                             max_file_mb=max_file_mb)
         report.files.append(result)
         if progress:
             progress(result)
@@ -184,16 +207,23 @@ def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *
 
 
 def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: bool = False,
-                kind: str | None = None) -> FileResult:
+                kind: str | None = None, max_file_mb: float | None = None) -> FileResult:
+    phases: dict[str, float] = {}
     try:
         if not path.is_file():
             raise ReadError(f"{path}: 文件不存在")
+        size_mb = path.stat().st_size / 1024 / 1024
+        if max_file_mb is not None and size_mb > max_file_mb:
+            raise ReadError(f"{path}: 文件过大（{size_mb:.1f} MB），超过单个文件上限 "
+                            f"{max_file_mb:g} MB，未导入（可用环境变量 YINGJI_MAX_FILE_MB 调整）")
         if not force:
             version = document_version(path.read_bytes(), taxonomy)
             if store.document_version(doc_id_for(path)) == version:
                 return FileResult(path=str(path), doc_id=doc_id_for(path), status="unchanged")
-        batch, warnings = build_batch(path, taxonomy, kind)
+        batch, warnings = build_batch(path, taxonomy, kind, phases)
+        clock = _Clock(phases)
         store.write_document(batch)
+        clock.lap("write")
     except ReadError as e:
         return FileResult(path=str(path), doc_id=doc_id_for(path), status="failed", error=str(e))
     except Exception as e:  # one broken file must not stop the others
@@ -204,4 +234,4 @@ def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: boo
     facts = {k: v for k, v in batch.counts().items() if k != "HAS_SECTION"}
     return FileResult(path=str(path), doc_id=batch.document.doc_id, kind=batch.document.kind,
                       title=batch.document.title, status="ingested", sections=sections,
-                      facts=facts, warnings=warnings)
+                      facts=facts, warnings=warnings, seconds=phases)

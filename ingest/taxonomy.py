@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from kg.places import places_of
 
@@ -44,12 +46,22 @@ class Lexicon:
     entries: dict[str, Entry] = field(default_factory=dict)
     _surface: dict[str, str] = field(default_factory=dict)  # norm(surface) -> canonical
     _pattern: re.Pattern[str] | None = None
+    # Structures derived from the entries for matching (see `derived`); dropped on `add`.
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.name] = entry
         for s in [entry.name, *entry.aliases, *entry.former_names]:
             self._surface.setdefault(norm(s), entry.name)
         self._pattern = None
+        self._derived.clear()
+
+    def derived(self, key: str, build: Callable[[Lexicon], Any]) -> Any:
+        """`build(self)`, made once per lexicon (an index over its surfaces) and kept until an
+        entry is added; documents share it, as `Taxonomy.for_document` shares the lexicon."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]
 
     def canonical(self, surface: str) -> str | None:
         return self._surface.get(norm(surface))

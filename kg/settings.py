@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # API: key→role file (TOML; default <data_dir>/api_keys.toml) and the upload size limit.
     api_keys: Path | None = None
     upload_max_mb: float = 20.0
+    # Ingest refuses a file larger than this (MB), alone, so one huge file cannot hold the rest.
+    max_file_mb: float = 50.0
     audit_log: Path | None = None  # default <data_dir>/logs/audit.jsonl
 
     @property

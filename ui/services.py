@@ -56,7 +56,7 @@ def ingest(settings: Settings, paths: list[Path], *, force: bool = False, kind: 
     store = open_store(settings)
     try:
         report = ingest_paths(paths, store, taxonomy(settings), force=force, kind=kind,
-                              progress=progress)
+                              progress=progress, max_file_mb=settings.max_file_mb)
         for path in catalogues:  # the law catalogue is a data table with its own loader
             result = ingest_catalogue(path, store, force=force)
             report.files.append(result)

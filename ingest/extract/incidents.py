@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.taxonomy import Taxonomy
+from ingest.taxonomy import Lexicon, Taxonomy
 
 _PUNCT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _TITLES = re.compile(r"《[^》]*》")
@@ -45,32 +45,58 @@ def _event_grams(surface: str) -> set[str]:
             if any(i in r or i + 1 in r for r in spans)} - _GENERIC
 
 
-def _match(phrase_bigrams: set[str], surface: str) -> tuple[int, float]:
-    """(bigrams of `surface` found in the phrase, their share of the surface's bigrams).
+class _SurfaceIndex:
+    """Every type's name and aliases with their bigrams, and which surfaces hold each bigram:
+    a phrase is scored only against surfaces sharing a bigram with it (a surface sharing none
+    has coverage 0, and its event bigrams are among its bigrams).
 
-    A surface that names an event ("管道燃气泄漏") does not match a phrase that only shares
-    its object ("管道燃气"): at least one of its event bigrams must be there.
+    A surface scores (bigrams of it found in the phrase, their share of its bigrams). A surface
+    that names an event ("管道燃气泄漏") does not match a phrase that only shares its object
+    ("管道燃气"): at least one of its event bigrams must be there.
     """
-    grams = set(_bigrams(surface))
-    if not grams:
-        return 0, 0.0
-    events = _event_grams(surface)
-    if events and not events & phrase_bigrams:
-        return 0, 0.0
-    common = len(grams & phrase_bigrams)
-    return common, common / len(grams)
+
+    def __init__(self, lex: Lexicon):
+        self.owner: list[str] = []  # surface id -> type name; ids follow the table's order
+        self.size: list[int] = []  # bigrams of the surface
+        self.events: list[frozenset[str]] = []
+        self.holders: dict[str, list[int]] = {}  # bigram -> surface ids holding it
+        for name, entry in lex.entries.items():
+            for surface in [name, *entry.aliases]:
+                grams = set(_bigrams(surface))
+                if not grams:
+                    continue
+                sid = len(self.owner)
+                self.owner.append(name)
+                self.size.append(len(grams))
+                self.events.append(frozenset(_event_grams(surface)))
+                for g in grams:
+                    self.holders.setdefault(g, []).append(sid)
+
+    def scores(self, grams: set[str]) -> dict[str, tuple[int, float]]:
+        """Each type's best surface score, for the types whose surface reaches MIN_COVERAGE."""
+        common: dict[int, int] = {}
+        for g in grams:
+            for sid in self.holders.get(g, ()):
+                common[sid] = common.get(sid, 0) + 1
+        scored: dict[str, tuple[int, float]] = {}
+        for sid in sorted(common):  # table order: the first of equal surfaces wins, as max()
+            events = self.events[sid]
+            if events and not events & grams:
+                continue
+            m = (common[sid], common[sid] / self.size[sid])
+            if m[1] < MIN_COVERAGE:
+                continue
+            name = self.owner[sid]
+            if name not in scored or m[0] * m[1] > scored[name][0] * scored[name][1]:
+                scored[name] = m  # types come in the table's order, as scored one by one
+        return scored
 
 
 def best_type(phrase: str, taxonomy: Taxonomy, exact: str | None = None) -> str | None:
     """Highest common×coverage wins; then a subtype of the winner that matches
     bigrams more (or as many, covering most of its name) replaces it ("住宅小区修缮、装修施工安全事故" is the 修缮 subtype of 施工安全事故)."""
-    grams = set(_bigrams(phrase))
-    scored: dict[str, tuple[int, float]] = {}
-    for name, entry in taxonomy.incident_types.entries.items():
-        matches = [m for m in (_match(grams, s) for s in [name, *entry.aliases])
-                   if m[1] >= MIN_COVERAGE]
-        if matches:
-            scored[name] = max(matches, key=lambda m: m[0] * m[1])
+    index = taxonomy.incident_types.derived("incident_bigrams", _SurfaceIndex)
+    scored = index.scores(set(_bigrams(phrase)))
     if not scored:
         return None
     if exact in scored:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import discover, ingest_paths
+from ingest.pipeline import discover, ingest_file, ingest_paths
 from ingest.taxonomy import load_taxonomy
 from ui.cli import main
 
@@ -100,3 +100,29 @@ def test_cli_prints_facts_by_type_and_lists_warnings_on_request(plan_dir, kg_set
                 "不在别名表中") in out
     finally:
         graph_store.delete_document("pipeline_cli_storage.txt")  # no index rebuild needed
+
+
+def test_a_file_over_the_size_limit_is_refused_alone(tmp_path, taxonomy):
+    big = tmp_path / "huge_plan.txt"
+    big.write_text(PLAN_A * 20, "utf-8")  # about 6 KB
+    result = ingest_file(big, None, taxonomy, max_file_mb=0.001)  # never reaches the store
+    assert result.status == "failed"
+    assert "huge_plan.txt" in result.error and "超过单个文件上限 0.001 MB" in result.error
+
+
+def test_cli_refuses_a_file_over_yingji_max_file_mb_and_ingests_the_others(
+        plan_dir, kg_settings, graph_store, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("YINGJI_MAX_FILE_MB", "0.002")  # 2 KB: the plan passes, the big file not
+    (plan_dir / "pipeline_cli_huge.txt").write_text(PLAN_A * 20, "utf-8")
+    try:
+        code, out, err = _run(["ingest", str(plan_dir), "--data-dir", str(kg_settings.data_dir),
+                               "--no-index", "--force"], capsys)
+        assert code == 2, out + err  # failed files: the existing exit code
+        assert "✗ " in err and "✓ " in err  # progress still one line per file
+        assert "失败：" in err and "pipeline_cli_huge.txt" in err and "0.002 MB" in err
+        assert "入库 1" in out and "失败 1" in out
+        assert graph_store.document_version("pipeline_cli_storage.txt") is not None
+        assert graph_store.document_version("pipeline_cli_huge.txt") is None
+    finally:
+        graph_store.delete_document("pipeline_cli_storage.txt")
