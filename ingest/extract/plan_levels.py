@@ -339,7 +339,11 @@ def parse_response_inline(sentence: str) -> ResponseStatement | None:
                              severities=_severities(cond))
 
 
-def parse_enders(sentence: str) -> tuple[dict[str, str], str | None]:
+# A body's name heading the duties it lists ("2.1.1 领导小组" over "（5）决定终止Ⅱ级应急响应").
+_BODY_HEAD = re.compile(r"(?:领导小组|指挥部|委员会|办公室|指挥机构|工作组)$")
+
+
+def parse_enders(sentence: str, doer: str = "") -> tuple[dict[str, str], str | None]:
     """({level: ender}, general ender) from a sentence on ending responses.
 
     "四级响应由区公安分局局长决定终止；…二级、一级响应由区长决定终止" names enders per level;
@@ -355,10 +359,16 @@ def parse_enders(sentence: str) -> tuple[dict[str, str], str | None]:
         if labels:
             current = [response_level(x) for lab in labels for x in re.findall(rf"{_RN}级", lab)]
             current = [c for c in current if c]
-        dm = re.search(r"(?:决定|宣布)(?=(?:应急)?(?:响应)?(?:终止|结束|解除)|$)", clause)
+        if "预警" in clause and "响应" not in clause:
+            current = []
+            continue  # who ends a warning does not end a response
+        dm = re.search(r"(?:决定|宣布|负责(?:调整[或和及、])?)(?=(?:应急)?(?:响应)?(?:终止|结束|解除)|$)",
+                       clause)
         if not dm or "由" not in clause[:dm.start()] and not current:
             continue
-        who = _who(clause[:dm.start()])
+        # "（5）决定终止Ⅱ级应急响应" in the list of duties under "领导小组": the heading decides
+        bare = re.sub(r"^\s*[（(]?[0-9一二三四五六七八九十]+[)）.．、]?\s*", "", clause[:dm.start()])
+        who = _who(bare) if bare.strip() else (doer or None)
         if not who:
             continue
         generic = _GENERIC_ENDER.match(who)
@@ -760,7 +770,11 @@ class PlanLevelsExtractor:
                 for sent in re.split(r"(?<=[。])", unit):
                     if not sent.strip():
                         continue
-                    per_level, general = parse_enders(sent)
+                    head = strip_number(section.heading or "").strip()
+                    if not head and section.parent_path and section.parent_path in by_path:
+                        head = strip_number(by_path[section.parent_path].heading or "").strip()
+                    per_level, general = parse_enders(
+                        sent, head if _BODY_HEAD.search(head) and len(head) <= 20 else "")
                     for lv, who in per_level.items():
                         enders.setdefault(lv, (who, prov(section, sent.strip())))
                     if general and general_ender is None:

@@ -201,3 +201,14 @@ def test_an_annex_lists_each_level_s_conditions_under_its_heading(taxonomy):
     sev = {n.props["level"]: n.props for n in out.nodes if n.label == "SeverityLevel"}
     assert (sev["重大"]["deaths_min"], sev["重大"]["deaths_max"]) == (10, 30)
     assert (sev["特别重大"]["deaths_min"], sev["特别重大"]["loss_min"]) == (30, 10000)
+
+
+def test_enders_in_department_plan_wordings():
+    from ingest.extract.plan_levels import parse_enders
+    assert parse_enders("（2）Ⅱ级应急响应由领导小组负责调整或终止，程序如下：") == ({"二级": "领导小组"}, None)
+    assert parse_enders("（1）Ⅰ级应急响应由省人民政府负责调整及终止；") == ({"一级": "省人民政府"}, None)
+    # a duty item under the body's heading: the body decides
+    assert parse_enders("（5）决定终止突发事件Ⅱ级应急响应；", "领导小组") == ({"二级": "领导小组"}, None)
+    assert parse_enders("（5）决定终止突发事件Ⅱ级应急响应；") == ({}, None)
+    # who ends a warning ends no response
+    assert parse_enders("（1）Ⅲ级、Ⅳ级预警由市、县级应急指挥机构负责调整和终止；") == ({}, None)

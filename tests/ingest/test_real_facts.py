@@ -31,9 +31,10 @@ does not store it (the gold does). Each gold fact matches at most one extracted 
 vice versa (greedy, per document and relation).
 
 The issue's target is precision and recall >= 0.90 for every relation. It is NOT reached
-except for cites, group_lead and group_member: role, duty, threshold and starter are below it,
-and lead, office, ender, deadline, abolishes and filed_with are at recall 0 because the
-extractor produces nothing (or nothing right) for them on these layouts. The floors below are today's measured values rounded down to 0.05, so that they can
+except for cites, group_lead and group_member: role, duty, threshold, starter and ender are
+below it, and lead, office, deadline, abolishes and filed_with are at recall 0 because the
+extractor produces nothing (or nothing right) for them on these layouts. The floors below are
+today's measured values rounded down to 0.05, so that they can
 only rise; raise them when the extractor improves.
 """
 from __future__ import annotations
@@ -60,7 +61,8 @@ DOC_LEVEL = {"cites", "abolishes", "filed_with"}
 # threshold P 1.00 R 0.75, starter P 0.83 R 0.50, cites P 0.96 R 1.00, ender P 0.00 R 0.00
 # (one extracted ender, "（5）", is wrong); every other relation: nothing extracted, R 0.
 # Then group members ("X、Y相关人员担任成员" under the group's heading: P 1.00 R 0.91) and the
-# duties listed under a group's or body's heading ("主要职责：……", items: P 1.00 R 0.64).
+# duties listed under a group's or body's heading ("主要职责：……", items: P 1.00 R 0.64);
+# enders "由X负责调整或终止" and a body's "（5）决定终止Ⅱ级应急响应" (P 1.00 R 0.50).
 # A precision floor applies only when the relation has extracted facts.
 FLOORS: dict[str, tuple[float, float]] = {
     "lead": (0.0, 0.0),
@@ -71,7 +73,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "duty": (0.95, 0.60),
     "threshold": (1.0, 0.75),
     "starter": (0.80, 0.50),
-    "ender": (0.0, 0.0),
+    "ender": (0.95, 0.50),
     "deadline": (0.0, 0.0),
     "cites": (0.95, 1.0),
     "abolishes": (0.0, 0.0),
