@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 # writer only ever interpolates names from these closed sets, never from document text.
 NodeLabel = Literal[
     "Document", "Section", "Organization", "Role", "IncidentType", "Hazard", "SeverityLevel",
-    "ResponseLevel", "Responsibility", "Resource", "Article", "Expert", "Field",
+    "ResponseLevel", "Responsibility", "Resource", "Article", "Expert", "Field", "Deadline",
 ]
 DocumentLabel = Literal["Plan", "Regulation", "DutyList", "ExpertRoster"]
 RelType = Literal[
@@ -27,9 +27,10 @@ DOCUMENT_LABELS: tuple[str, ...] = DocumentLabel.__args__  # type: ignore[attr-d
 REL_TYPES: tuple[str, ...] = RelType.__args__  # type: ignore[attr-defined]
 
 # Shared nodes are merged across documents by `key`; owned nodes belong to one document and are
-# removed with it. Document, Section, Responsibility, Article, levels and roles are owned; the rest are shared.
+# removed with it. Document, Section, Responsibility, Article, levels, roles and deadlines are
+# owned; the rest are shared.
 OWNED_LABELS: frozenset[str] = frozenset({"Document", "Section", "Responsibility", "Article",
-                                          "SeverityLevel", "ResponseLevel", "Role"})
+                                          "SeverityLevel", "ResponseLevel", "Role", "Deadline"})
 
 
 class NodeRef(BaseModel):

@@ -18,6 +18,7 @@ EXTRACTORS: dict[str, list[str]] = {
         "ingest.extract.plan_resources:PlanResourcesExtractor",
         "ingest.extract.plan_levels:PlanLevelsExtractor",
         "ingest.extract.plan_refs:PlanRefsExtractor",
+        "ingest.extract.deadlines:DeadlineExtractor",
     ],
     "regulation": [
         "ingest.extract.regulation:RegulationExtractor",

@@ -94,3 +94,12 @@ def test_member_duties_against_ground_truth():
             found_keys.add(match or (file, org, text))
     files = {t[0] for t in truth}
     assert_floor("member duties", truth, {f for f in found_keys if f[0] in files}, 0.95)
+
+
+def test_deadlines_say_who_does_what_within_what_limit():
+    from ingest.extract.deadlines import deadline_facts
+    assert deadline_facts("项目负责人力争15 分钟内向行业主管部门报告，并于 1 小时内向事发地县级以上人民政府报告。") == [
+        ("项目负责人向行业主管部门报告", "15分钟内"), ("向事发地县级以上人民政府报告", "1小时内")]
+    assert deadline_facts("事发地应急指挥机构按照有关规定，50分钟内报送书面材料") == [
+        ("事发地应急指挥机构报送书面材料", "50分钟内")]
+    assert deadline_facts("对辖区燃气报警设备实行24小时监测") == []  # a duration, not a limit

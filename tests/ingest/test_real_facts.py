@@ -18,7 +18,7 @@ graph it gives is mapped back to the same (relation, subject, object) form:
   threshold     SeverityLevel deaths_/injuries_/loss_/evacuated_ min and max, per level
   starter       ResponseLevel starters (+ starter, special_starts)  subject = level rank
   ender         ResponseLevel ender                                  subject = level rank
-  deadline      any node or relationship prop "deadline" (none is produced today)
+  deadline      any node or relationship prop "deadline" (Deadline nodes: name, deadline)
   cites         CITES (document level, not article) and REFERS_TO except repeals → title
   abolishes     REFERS_TO relation "repeals", SUPERSEDES → title
   filed_with    FILED_WITH relationships (none is produced today)
@@ -32,7 +32,7 @@ vice versa (greedy, per document and relation).
 
 The issue's target is precision and recall >= 0.90 for every relation. It is NOT reached
 except for cites, group_lead and group_member: role, duty, threshold, starter and ender are
-below it, and lead, office, deadline, abolishes and filed_with are at recall 0 because the
+below it (deadline at 0.60), and lead, office, abolishes and filed_with are at recall 0 because the
 extractor produces nothing (or nothing right) for them on these layouts. The floors below are
 today's measured values rounded down to 0.05, so that they can
 only rise; raise them when the extractor improves.
@@ -62,7 +62,9 @@ DOC_LEVEL = {"cites", "abolishes", "filed_with"}
 # (one extracted ender, "（5）", is wrong); every other relation: nothing extracted, R 0.
 # Then group members ("X、Y相关人员担任成员" under the group's heading: P 1.00 R 0.91) and the
 # duties listed under a group's or body's heading ("主要职责：……", items: P 1.00 R 0.64);
-# enders "由X负责调整或终止" and a body's "（5）决定终止Ⅱ级应急响应" (P 1.00 R 0.50).
+# enders "由X负责调整或终止" and a body's "（5）决定终止Ⅱ级应急响应" (P 1.00 R 0.50);
+# deadlines ("力争15分钟内向……报告": P 0.60 R 0.60; the misses are mostly subjects worded
+# otherwise than the gold's paraphrase, e.g. "……发生生产安全事故后向……报告").
 # A precision floor applies only when the relation has extracted facts.
 FLOORS: dict[str, tuple[float, float]] = {
     "lead": (0.0, 0.0),
@@ -74,7 +76,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "threshold": (1.0, 0.75),
     "starter": (0.80, 0.50),
     "ender": (0.95, 0.50),
-    "deadline": (0.0, 0.0),
+    "deadline": (0.60, 0.60),
     "cites": (0.95, 1.0),
     "abolishes": (0.0, 0.0),
     "filed_with": (0.0, 0.0),
