@@ -45,9 +45,10 @@ def test_real_documents_strict_floors(real_assistant):
     items = load_qa(REAL / "qa.jsonl") + load_qa(ROOT / "corpus" / "eval" / "real_qa.jsonl")
     report = _report(items, lambda q: real_assistant.ask(q, show_phones=True))
     assert report.total == 241
-    # 6 of 241 today, 3 of them the plan's own wording where the gold answer paraphrases it
-    assert report.outcome_rate("answered_wrong") <= 0.03
-    assert report.outcome_rate("answered_right") >= 0.53
+    # 5 of 241 today (157 right), 3 of them the plan's own wording where the gold answer
+    # paraphrases it
+    assert report.outcome_rate("answered_wrong") <= 0.025
+    assert report.outcome_rate("answered_right") >= 0.63
 
 
 def test_real_annex_grades_and_starts_levels(real_assistant):
@@ -66,6 +67,8 @@ def test_sample_district_strict_floors(corpus_assistant):
 
     report = _report(load_qa(CORPUS / "eval" / "dev_qa.jsonl"),
                      lambda q: corpus_assistant.ask(q, show_phones=True))
-    assert report.outcome_rate("answered_wrong") <= 0.03
-    assert report.outcome_rate("answered_right") >= 0.83
+    # 367 right, 5 wrong of 422 on the sample corpus alone; 363 and 9 with the real plans and
+    # laws beside it
+    assert report.outcome_rate("answered_wrong") <= 0.025
+    assert report.outcome_rate("answered_right") >= 0.85
     assert report.accuracy >= 0.96  # the lenient figure
