@@ -232,12 +232,20 @@ def parse_role_text(text: str) -> list[tuple[str, str, str, str]]:
     last_role = None
     condition = ""
     opened = ""  # "视情由A常务副主任，B、C负责人任副组长": A opens the list the next clause ends
-    for clause in re.split(r"[；;，,。]", body):
-        clause = clause.strip()
+    for clause in re.split(r"[；;，,]|(。)", body):
+        clause = (clause or "").strip()
+        if clause == "。":
+            condition = ""  # a condition holds within its sentence
+            continue
         if not clause:
             continue
         if opened:
             clause, opened = f"{opened}、{clause}", ""
+        # "新镇应急救援指挥部的组成：A任组长": the body whose posts follow, then the first post
+        intro = re.match(r"^(?P<b>[^：:]{1,30}?(?:指挥部|领导小组|委员会|小组))(?:的)?(?:组成|构成)?"
+                         r"(?:如下)?[：:](?P<rest>.+)$", clause)
+        if intro:
+            head_body, clause = intro.group("b"), intro.group("rest").strip()
         by = re.match(r"^(?P<pre>[^由]{0,12})由(?P<h>[^由]+)$", clause)
         if by and not re.search(r"担任|兼任|出任|负责|牵头|组成|参加|决定|启动|批准", clause) \
                 and not re.search(rf"任(?:{_ROLE})$", clause):
@@ -280,6 +288,7 @@ def role_facts(para: str, resolve: OrgResolver, taxonomy: Taxonomy, self_org: st
         holders = []
         for h in split_list(phrase):
             h = re.sub(r"^(?:一般由|均由|由)", "", h).strip()
+            h = re.sub(r"[［\[][^］\]]*[］\]](?:同志)?", "", h).strip()  # "镇长［姓名略］同志"
             if not h or len(h) > 40:
                 continue
             holders.append(Holder(text=h, condition=cond,

@@ -14,6 +14,7 @@ from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers.applicable import cite, plan_rows, source
 from retrieval.contract import Answer, Fact
+from retrieval.normalize import in_order
 
 ROUTES: list[tuple[str, str, int]] = [
     ("command_structure",
@@ -38,8 +39,10 @@ def _mentions(q: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for name in {title, role if not body else ""} - {""}:
             for m in re.finditer(re.escape(name), q):
                 cands.append((m.end() - m.start(), m.start(), m.end(), r))
-        if body and body in q and role and role in q:
-            i = q.find(role)
+        i = q.find(role) if body and role else -1
+        # the body as the question names it, whole or in full where the plan shortens it
+        # ("新镇生产安全事故应急救援指挥部的组长" for 新镇应急救援指挥部组长)
+        if i >= 0 and (body in q or in_order(body, q[:i])) and not names_post_inside(role, q, i):
             cands.append((len(body) + len(role), i, i + len(role), r))
     cands.sort(key=lambda c: (-c[0], c[1]))
     taken: list[tuple[int, int]] = []
@@ -52,6 +55,21 @@ def _mentions(q: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         taken.append((a, b))
         out.append(r)
     return out
+
+
+def _specific(named: list[dict[str, Any]]) -> bool:
+    """A named role only one plan is likely to have ("安全保卫组"), not a bare post ("组长")."""
+    return any(len(r.get("title") or "") >= 4 and (r.get("title") or "") not in _POSTS
+               for r in named)
+
+
+_POSTS = {"总指挥", "副总指挥", "指挥长", "副指挥长", "组长", "副组长", "主任", "副主任",
+          "常务副主任", "办公室主任", "现场指挥长", "现场总指挥", "秘书长", "副秘书长"}
+
+
+def names_post_inside(role: str, q: str, i: int) -> bool:
+    """The post at q[i:] is part of a longer one ("组长" in "副组长")."""
+    return i > 0 and q[i - 1] == "副"
 
 
 def _holders(r: dict[str, Any]) -> str:
@@ -141,7 +159,7 @@ def answer(store: GraphStore, query: Query) -> Answer | None:
     q = query.text
     # The most applicable plan, unless it defines no role the question names and a nearby one
     # does ("安全保卫组" is set up by one plan only).
-    plan, rows = next(((p, rs) for p, rs in plans if _mentions(q, rs)), plans[0]) \
+    plan, rows = next(((p, rs) for p, rs in plans if _specific(_mentions(q, rs))), plans[0]) \
         if not _mentions(q, plans[0][1]) else plans[0]
     incident = query.incident()
     entities = [incident] if incident else []

@@ -85,6 +85,10 @@ def test_roles_in_prose_with_half_width_punctuation(taxonomy):
     ("领导小组组长由局长担任，副组长由分管副局长担任。",
      [("组长", "局长"), ("副组长", "分管副局长")]),
     ("平安办主任兼任办公室主任。", [("办公室主任", "平安办主任")]),
+    # the body named before a colon; a name left out ("［姓名略］"); no condition from the
+    # sentence before
+    ("发生亡人事故的应报告上级。镇指挥部的组成：镇长［姓名略］同志任组长，副镇长［姓名略］任副组长。",
+     [("组长", "镇长［姓名略］同志"), ("副组长", "副镇长［姓名略］")]),
     # a holder list broken by a comma after "视情由……"
     ("由规划科负责人任组长，视情由港航中心常务副主任，执法大队、航道站负责人任副组长。",
      [("组长", "规划科负责人"), ("副组长", "港航中心常务副主任、执法大队、航道站负责人")]),
@@ -294,3 +298,14 @@ def test_duties_and_members_under_a_group_or_bodys_heading(taxonomy):
     assert roles["综合协调组"]["duty"] == "综合协调抢险救援力量；承办领导小组交办的其他工作"
     assert roles["综合协调组"]["members"] == ["局办公室", "规划科"]
     assert roles["综合协调组组长"]["holders"] == ["局办公室负责人"]
+
+
+def test_a_bodys_posts_after_its_colon_keep_the_body_and_drop_left_out_names(taxonomy):
+    out, _ = _extract([
+        "一、组织机构",
+        "镇应急指挥部的组成：党委副书记、镇长［姓名略］同志任组长，副镇长［姓名略］任副组长。",
+    ], taxonomy, "某镇生产安全事故专项应急预案")
+    roles = {n.props["title"]: n.props for n in out.nodes if n.label == "Role"}
+    assert roles["镇应急指挥部组长"]["holders"] == ["党委副书记", "镇长"]
+    assert roles["镇应急指挥部组长"]["conditions"] == ["", ""]
+    assert roles["镇应急指挥部副组长"]["holders"] == ["副镇长"]
