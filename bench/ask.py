@@ -14,8 +14,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from kg.settings import load_settings
-from ui import services
+# This checkout's packages first: bench/ingest.py would otherwise shadow the ingest package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kg.settings import load_settings  # noqa: E402
+from ui import services  # noqa: E402
 
 
 def main() -> None:
