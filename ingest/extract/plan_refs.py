@@ -163,11 +163,17 @@ class PlanRefsExtractor:
     def _cite(cit: Citation, sent: str, section: Section, headings: list[str],
               explicit: set[str], parents: set[str], own_title: str, level: str, link) -> None:
         title = cit.title
+        bare = re.sub(r"(?:（[^（）]*）|\([^()]*\))$", "", re.sub(r"^【[^】]*】", "", own_title))
+        if title in (own_title, bare):
+            return  # "2019年印发的《本预案》同时废止", or the plan naming itself under its title
+        found = _REPEAL.search(sent)
+        # "《X的决定》（国发〔2005〕11号）同时废止": what is repealed is named before the words
+        repeal = bool(found) and 0 <= sent.find(title) < found.start()
+        if not title.endswith("预案") and repeal:
+            link("REFERS_TO", f"title:{title}", section, sent, title=title, relation="repeals")
+            return
         if title.endswith("预案"):
-            if title == own_title:
-                return  # "2019年印发的《本预案》同时废止": an earlier version of itself
             key = f"title:{title}"
-            repeal = bool(_REPEAL.search(sent))
             link("REFERS_TO", key, section, sent, title=title,
                  relation="repeals" if repeal else "refers")
             basis = any(_BASIS_HEAD.search(h) for h in headings) or "制定本预案" in sent

@@ -88,3 +88,17 @@ def test_a_department_issuer_on_its_own_line_above_the_date(taxonomy):
         "为提高港口突发事件应对能力，制定本预案。"], taxonomy)
     doc = out.nodes[0]
     assert doc.props["issuer"] == "某省交通运输厅" and doc.props["issued_date"] == "2023-01"
+
+
+def test_a_repealed_decision_and_the_plan_naming_itself(taxonomy):
+    out = extract("【编者注】某省突发事件总体应急预案（主要内容）", [
+        "近日，省政府印发了《某省突发事件总体应急预案》。",
+        "《某省人民政府关于实施突发公共事件总体应急预案的决定》（某政发〔2006〕1号）同时废止。",
+        "一、总则",
+        "依据《中华人民共和国突发事件应对法》和《国家突发事件总体应急预案》制定本预案。",
+    ], taxonomy)
+    refs = {(r.type, r.end.key, r.props.get("relation")) for r in out.relationships}
+    assert ("REFERS_TO", "title:某省人民政府关于实施突发公共事件总体应急预案的决定", "repeals") in refs
+    assert not any(k == "title:某省突发事件总体应急预案" for _, k, _ in refs)  # itself
+    assert ("REFERS_TO", "title:国家突发事件总体应急预案", "refers") in refs
+    assert any(t == "CITES" and k == "title:中华人民共和国突发事件应对法" for t, k, _ in refs)

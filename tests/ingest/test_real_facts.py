@@ -32,7 +32,7 @@ vice versa (greedy, per document and relation).
 
 The issue's target is precision and recall >= 0.90 for every relation. It is NOT reached
 except for cites, group_lead and group_member: role, duty, threshold, starter and ender are
-below it (deadline at 0.60), and lead, office, abolishes and filed_with are at recall 0 because the
+below it (deadline at 0.60), abolishes is at 1.00 (one fact), and lead, office and filed_with are at recall 0 because the
 extractor produces nothing (or nothing right) for them on these layouts. The floors below are
 today's measured values rounded down to 0.05, so that they can
 only rise; raise them when the extractor improves.
@@ -78,7 +78,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "ender": (0.95, 0.50),
     "deadline": (0.60, 0.60),
     "cites": (0.95, 1.0),
-    "abolishes": (0.0, 0.0),
+    "abolishes": (0.95, 1.0),
     "filed_with": (0.0, 0.0),
 }
 
