@@ -101,13 +101,7 @@ class Taxonomy:
     def home_places(self) -> set[str]:
         """The places the organisation table describes: those its names and aliases start with
         ("某区应急管理局" → 某区) and those that are units of it (北塘镇, 新华街道)."""
-        if not hasattr(self, "_home"):
-            places: set[str] = set()
-            for e in self.organizations.entries.values():
-                for surface in (e.name, *e.aliases):
-                    places.update(p for p in places_of(surface) if not _GENERIC_PLACE.match(p))
-            object.__setattr__(self, "_home", places)
-        return self._home  # type: ignore[attr-defined]
+        return self.organizations.derived("home_places", _home_places)
 
     def for_document(self, title: str) -> "Taxonomy":
         """The tables that apply to a document: all of them within the organisation table's own
@@ -164,3 +158,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return [r for r in csv.DictReader(f) if (r.get("name") or "").strip()
                 and not r["name"].lstrip().startswith("#")]
+
+
+def _home_places(orgs: Lexicon) -> set[str]:
+    return {p for e in orgs.entries.values() for surface in (e.name, *e.aliases)
+            for p in places_of(surface) if not _GENERIC_PLACE.match(p)}
