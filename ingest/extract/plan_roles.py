@@ -341,13 +341,18 @@ _LEAD_CLAUSE = re.compile(r"^(?:由)?(?P<o>.+?)(?:共同)?(?:牵头|负责)$")
 _MEMBER_CLAUSE = re.compile(r"^(?P<o>.+?)(?:等单位|等部门)?(?:参加|参与)$")
 
 
-def heading_group(section: Section, by_path: dict[str, Section]) -> str:
-    """The working group a section is about when its own heading (or, for an unheaded item, its
-    parent's) is the group's name: "（2）应急指挥组" over "由安全监督处负责人任组长"."""
+def _nearest_heading(section: Section, by_path: dict[str, Section]) -> str:
+    """The section's own heading, or for an unheaded item its nearest headed ancestor's."""
     s: Section | None = section
     while s is not None and not s.heading:
         s = by_path.get(s.parent_path) if s.parent_path else None
-    name = strip_number(s.heading).strip() if s is not None else ""
+    return strip_number(s.heading).strip() if s is not None else ""
+
+
+def heading_group(section: Section, by_path: dict[str, Section]) -> str:
+    """The working group a section is about when its own heading (or, for an unheaded item, its
+    parent's) is the group's name: "（2）应急指挥组" over "由安全监督处负责人任组长"."""
+    name = _nearest_heading(section, by_path)
     if name.endswith("领导小组") and len(name) <= 20:
         return name
     return name if name.endswith("组") and 3 <= len(name) <= 12 and _group_name_ok(name) else ""
@@ -359,10 +364,7 @@ def heading_body(section: Section, by_path: dict[str, Section]) -> str:
     name = heading_group(section, by_path)
     if name:
         return name
-    s: Section | None = section
-    while s is not None and not s.heading:
-        s = by_path.get(s.parent_path) if s.parent_path else None
-    head = strip_number(s.heading).strip() if s is not None else ""
+    head = _nearest_heading(section, by_path)
     return head if len(head) <= 20 and _BODY.search(head) else ""
 
 
@@ -874,6 +876,7 @@ class PlanRolesExtractor:
             for d in table_duties(section.blocks, resolve, known):
                 add_duty(d, section)
             body_here = heading_body(section, by_path)
+            group_here = heading_group(section, by_path)
             listed = next((duty_lists[p] for p in (section.path, section.parent_path or "")
                            if p in duty_lists), "")
             for para in logical_paragraphs(section.blocks):
@@ -887,7 +890,6 @@ class PlanRolesExtractor:
                 if listed and match_number(para.text) and section.path not in duty_lists:
                     add_body_duty(listed, para.text, section, para.quote)
                     continue
-                group_here = heading_group(section, by_path)
                 if group_here:
                     members = _members_of(para.text)
                     if members:
@@ -897,7 +899,7 @@ class PlanRolesExtractor:
                 for f in facts + groups:
                     f.quote = para.quote
                     if f.name in ("组长", "副组长") and not f.body:
-                        f.body = heading_group(section, by_path)
+                        f.body = group_here
                     add_role(f, section)
                 if "专家" in (section.heading + para.text[:40]) or "专家组" in para.text:
                     eg = parse_expert_group(para.text, resolve)
