@@ -96,7 +96,12 @@ def best_type(phrase: str, taxonomy: Taxonomy, exact: str | None = None) -> str 
     """Highest common×coverage wins; then a subtype of the winner that matches
     bigrams more (or as many, covering most of its name) replaces it ("住宅小区修缮、装修施工安全事故" is the 修缮 subtype of 施工安全事故)."""
     index = taxonomy.incident_types.derived("incident_bigrams", _SurfaceIndex)
-    scored = index.scores(set(_bigrams(phrase)))
+    return pick_type(index.scores(set(_bigrams(phrase))), taxonomy, exact)
+
+
+def pick_type(scored: dict[str, tuple[int, float]], taxonomy: Taxonomy,
+              exact: str | None = None) -> str | None:
+    """Of the types scored (common bigrams, coverage), the one `best_type` names."""
     if not scored:
         return None
     if exact in scored:

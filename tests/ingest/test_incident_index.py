@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract.incidents import MIN_COVERAGE, _bigrams, _event_grams, best_type
+from ingest.extract.incidents import MIN_COVERAGE, _bigrams, _event_grams, best_type, pick_type
 from ingest.readers import read_document
 from ingest.taxonomy import Entry, load_taxonomy
 
@@ -31,18 +31,7 @@ def _reference(phrase: str, taxonomy, exact: str | None = None) -> str | None:
                    if m[1] >= MIN_COVERAGE]
         if matches:
             scored[name] = max(matches, key=lambda m: m[0] * m[1])
-    if not scored:
-        return None
-    if exact in scored:
-        best = exact
-        children = [n for n in scored if best in taxonomy.incident_ancestors(n)
-                    and scored[n][0] > scored[best][0]]
-    else:
-        best = max(scored, key=lambda n: scored[n][0] * scored[n][1])
-        children = [n for n in scored if best in taxonomy.incident_ancestors(n)
-                    and (scored[n][0] > scored[best][0]
-                         or (scored[n][0] == scored[best][0] and scored[n][1] >= 0.75))]
-    return max(children, key=lambda n: scored[n][0]) if children else best
+    return pick_type(scored, taxonomy, exact)  # the choice is shared; the scoring is compared
 
 
 @pytest.fixture(scope="module")
