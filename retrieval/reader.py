@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.answers._match import GENERIC, bigrams
+from retrieval.answers.applicable import constraints, quantities, within
 from retrieval.lexical_index import tokenize
 from retrieval.passages import Section, strip_number
 from retrieval.scope import Scope
@@ -400,8 +401,6 @@ def _best_title(piece: str, value: re.Pattern[str], q: set[str]) -> re.Match[str
 def _figures_agree(question: str, text: str) -> bool:
     """The question's figures meet the ranges the text states for the same unit (or there is
     nothing to compare)."""
-    from retrieval.answers.applicable import constraints, quantities, within
-
     asked = quantities(question)
     if not asked:
         return True
