@@ -47,6 +47,8 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[印发公布]+之日"
                 rf"|{_NUM}\s*个?\s*(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|之内|前|后)")),
     ("who", re.compile(r"谁|哪个单位|哪个部门|哪些单位|哪些部门|哪家"
+                       r"|哪些[\u4e00-\u9fff]{0,4}(?:力量|队伍|单位|部门|机构)"
+                       r"|(?:报|送|交|向)[\u4e00-\u9fff]{0,2}?哪里"  # "报哪里备案": to whom
                        r"|哪一级[\u4e00-\u9fff]{0,4}(?:党委|政府|部门|机构|单位)"
                        r"|哪个机构|哪些机构|哪些人|哪几位|哪些处室|哪个处室|哪个层级|哪一级组织"),
      re.compile(_WHO)),
@@ -54,6 +56,7 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"[ⅠⅡⅢⅣⅤ]+\s*级|I{1,3}V?\s*级|IV\s*级|(?<![上下本同各逐每哪几第])[一二三四]级"
                 r"|特别重大|重大|较大|一般")),
     ("document", re.compile(r"哪个预案|什么预案|哪部|哪个文件|哪份文件|哪项|哪一个预案|哪一版|什么法|哪个法"
+                            r"|(?:预案|规章|法规|法律|文件)是?哪(?:一个|个|一部|部)"
                             r"|依据(?:什么|哪)|什么文件|哪些文件|哪些法律"),
      re.compile(r"《[^》]{2,60}》|(?:根据|按照|依照|依据|按|适用|参照|执行)本预案|本预案适用")),
     ("money", re.compile(r"多少钱|罚多少|罚款多少|多少罚款|罚款.{0,4}多少"),
@@ -295,7 +298,7 @@ def _restates(value: str, question: str) -> bool:
 
 _UNIT_ASKED = re.compile(r"(?:多少|几)个?(小时|月|工作日|人|名|家|处|座|台|辆|支|艘|架|套|件|吨|顶|张|天|日"
                          r"|分钟|年|次|个)")
-_NOUN_ASKED = re.compile(r"哪(?:家|个|些|一家|一个|几个|几家)([\u4e00-\u9fff]{2})")
+_NOUN_ASKED = re.compile(r"哪(?:家|个|些|一家|一个|几个|几家)([\u4e00-\u9fff]{2,4})")
 _GENERIC_NOUNS = {"单位", "部门", "机构", "处室", "方面", "层级", "地方", "预案", "文件", "法律"}
 
 
@@ -309,8 +312,9 @@ def _fits(kind: str, question: str, piece: str, found: str) -> bool:
                 return False
         elif unit not in found:
             return False
-    if kind == "who" and (n := _NOUN_ASKED.search(question)) and n.group(1) not in _GENERIC_NOUNS:
-        if n.group(1) not in piece:
+    if kind == "who" and (n := _NOUN_ASKED.search(question)) and not any(
+            g in n.group(1) for g in _GENERIC_NOUNS):  # "哪家参建单位": a 单位 will do
+        if n.group(1)[:2] not in piece:
             return False
     if kind == "level" and sum(map(len, levels(piece).values())) > 1:
         return False
@@ -362,8 +366,9 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
     best = None
     for i, piece in enumerate(pieces):
         m = _best_title(piece, value, q) if kind == "document" else value.search(piece)
-        if (not m or (kind == "who" and not _asks_same(question, piece, strict=True))
-                or not _fits(kind, question, piece, m.group(0))
+        got = m.group(0) if m else (by_verb(question, pieces, i) if kind == "who" else None)
+        if (not got or (kind == "who" and not _asks_same(question, piece, strict=True))
+                or not _fits(kind, question, piece, got)
                 or not _agrees(asked, _levels_at(pieces, i, heading))):
             continue
         if not _figures_agree(question, "".join(pieces[max(0, i - 1):i + 1])):
@@ -378,8 +383,69 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
         if not hits and kind != "who":
             continue  # a value in words of its own ("24小时值守电话") answers something else
         if best is None or hits > best[0]:
-            best = (hits, text.strip(), m.group(0))
+            best = (hits, text.strip(), got)
     return best[1:] if best else None
+
+
+# Words around a question's 谁 that are no act of its own ("还要通知哪些单位": 通知 is the act).
+_NOT_ACT = {"要", "还要", "应", "应当", "应该", "需要", "需", "来", "去", "会", "能", "可以", "是", "由",
+            "给", "向", "到", "至", "把", "让", "请", "还", "都", "又", "得"}
+_HOLDER = re.compile(rf"([\u4e00-\u9fff、]{{0,30}}{_ORG})(?:等(?:有关|相关)?(?:部门|单位|机构))?"
+                     r"(?:应当|应|须|要|依法|负责)*$")
+
+
+@lru_cache(maxsize=256)
+def _asked_verbs(question: str) -> tuple[str, str]:
+    """(the act whose object the question asks: "还要通知哪些单位" → 通知, "报给区里哪些部门" → 报给;
+    the act whose doer it asks: "由哪些部门负责建立健全……" → 建立健全), "" where none."""
+    import jieba.posseg
+
+    focus = focus_of(question)
+    words = [(w.word, w.flag) for w in jieba.posseg.cut(focus)]
+    at = next((i for i, (w, _) in enumerate(words) if w == "谁" or w.startswith("哪")), None)
+    if at is None:
+        return "", ""
+    obj = ""
+    for w, flag in reversed(words[:at]):
+        if flag.startswith(("s", "f")) or w in _NOT_ACT:
+            continue  # "报给区里哪些部门": a place word between the act and the question word
+        if flag.startswith("v") or w in _ACTIONS:
+            obj = w
+        break
+    subj = ""
+    if at and words[at - 1][0] == "由":
+        after = words[at + 1:]
+        while after and (after[0][1].startswith("n") or after[0][0] in _NOT_ACT):
+            after = after[1:]  # "由哪些部门来……": the noun asked, then its act
+        acts = [w for w, f in after if len(w) >= 2 and w != "负责"]
+        subj = acts[0] if acts else ""
+    return obj, subj
+
+
+def by_verb(question: str, pieces: list[str], i: int) -> str | None:
+    """The bodies a 谁-question asks for, read off the act it names: after the act for an object
+    ("并通知公安机关、劳动保障部门……" for "还要通知哪些单位"), before it for a doer ("工业和信息化部、
+    广电总局等有关部门建立健全……" for "由哪些部门负责建立健全……")."""
+    obj, subj = _asked_verbs(question)
+    piece = pieces[i]
+    forms = [obj] if obj else []
+    if len(obj) == 2 and obj[1] in "给到向至":  # "报给": 报告, 上报, 报送 it
+        forms += _SAME_ACT.get(obj[0], (obj[0],))
+    for form in forms:
+        if (at := piece.find(form)) >= 0:
+            tail = re.sub(r"^(?:给|至|到|向)", "", piece[at + len(form):]).strip()
+            if NAMES_BODY.match(tail[:40]):
+                return tail
+    if subj and (at := piece.find(subj[:2])) >= 0:
+        if at:
+            h = _HOLDER.search(piece[:at].strip())
+        elif i:  # "A指导……，综合协调……": the clause's subject, before its first act
+            h = re.match(rf"[\u4e00-\u9fff、]{{0,30}}{_ORG}", pieces[0])
+        else:
+            h = None
+        if h and h.group(1 if at else 0):
+            return h.group(1 if at else 0)
+    return None
 
 
 # Words every plan's title has: they do not tell one listed title from another.
@@ -462,6 +528,9 @@ class Candidate:
     led: bool = False  # the value is the list's lead's, said of every item (Section.lead)
 
 
+_ASKS_PURPOSE = re.compile(r"(?:起|发挥|有)[^，。？?]{0,4}?什么作用")
+
+
 def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[str, int], int],
          drop: set[str] = frozenset()) -> list[Candidate]:
     """Every clause (between ；) of the scope's retrieved sections, best covering first."""
@@ -470,6 +539,8 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
     asked = levels(question) if not (kind and kind[0] == "level") else {}
     if asked.get("colour"):  # the level is checked by number; 红色 need not be written
         drop = set(drop) | {c + "色" for c in "红橙黄蓝"}
+    if _ASKS_PURPOSE.search(question):  # "起什么作用" asks what it does: no word to find
+        drop = set(drop) | {"作用"}
     w = weights(question_terms(question) - drop, *df)
     total = sum(w[g] for g in sorted(w))
     if not total:
@@ -596,6 +667,7 @@ def decide(cands: list[Candidate], topic: set[str] = frozenset(),
 
 # Asking what someone does: answered by duties, not by who is in the group.
 DOING = re.compile(r"做什么|干什么|干啥|怎么做|如何做|采取什么|哪些措施|什么措施|职责|负责什么|负责哪些"
+                   r"|什么作用|哪些作用"
                    r"|哪些内容|哪几项|什么内容|包括哪些")
 _HOLDS_POST = re.compile(r"(?:任|担任|兼任)(?:副?组长|副?主任|副?指挥长|副?总指挥|成员|组员)")
 
@@ -663,6 +735,7 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
                              or not _asks_same(question, best.clause)):
         return None
     wanted = asked_levels["grade"] | asked_levels["colour"]
+    about = about_asked(question, best)
     for other in cands[1:]:
         if best.coverage - other.coverage >= MARGIN - 1e-9:
             break
@@ -670,9 +743,56 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
             continue  # as close only by its headings' and title's words: about something else
         if wanted and (not _agrees(asked_levels, clause_levels(other)) or not _level_set(other)):
             continue  # a rule for another level, or for none, beside the asked level's own rule
+        if about and (_same_section(best, other) or not about_asked(question, other)):
+            continue  # the section the question names by its heading ("资金保障") answers
+        if best.section.doc_id == other.section.doc_id and phrased(question, best.clause) >= max(
+                PHRASE_LEAD * phrased(question, other.clause), phrased(question, other.clause) + 3):
+            continue  # the question's phrase is best's ("应急预案由……组成"), only its words other's
+        if wanted and _level_set(other) <= _level_set(best) and _names_same_doer(other, best):
+            continue  # the asked level's rule said twice: "Ⅰ级预警由A启动和发布" beside "……由B报请A发布"
         if not _same_text(best, other):
             return None  # (a title word does not settle which of two whole clauses is meant)
     return best
+
+
+_WHO_RX = re.compile(_WHO)
+# A clause saying the question's phrases (runs of 3+ characters, in its order) this many times
+# as much as another is the one meant, when their words tie.
+PHRASE_LEAD = 1.5
+
+
+def phrased(question: str, text: str) -> int:
+    """The longest run of the question's characters that `text` holds as written (term
+    proximity: "县级以上党委和政府应急预案由……组成" holds "县级以上党委和政府", "县级以上地方党委和
+    政府……" only its words)."""
+    q = re.sub(r"[^\u4e00-\u9fff\w]", "", question)
+    longest, i = 0, 0
+    while i < len(q) - longest:
+        j = i + longest + 1
+        if q[i:j] in text:
+            longest = j - i  # a longer run from i
+        else:
+            i += 1
+    return longest
+
+
+def _same_section(a: Candidate, b: Candidate) -> bool:
+    return (a.section.doc_id, a.section.path) == (b.section.doc_id, b.section.path)
+
+
+def about_asked(question: str, c: Candidate) -> bool:
+    """The clause's own heading is what the question asks about: every word of it is in the
+    question ("6.4 资金保障" for "应急资金怎么保障"; not "（5）后勤保障组")."""
+    heading = strip_number(c.section.headings[-1]).strip() if c.section.headings else ""
+    words = [t for t in tokenize(heading) if len(t) >= 2]
+    return bool(words) and len("".join(words)) >= 4 and all(t in question for t in words)
+
+
+def _names_same_doer(other: Candidate, best: Candidate) -> bool:
+    """`other`'s doer ("由A启动") is named in `best` as well."""
+    m = _WHO_RX.search(other.clause)
+    core = value_core(m.group(0)) if m else ""
+    return len(core) >= 2 and core in best.clause
 
 
 # "怎么组成", "如何保障", "怎样发布": what the question asks about the thing it names.

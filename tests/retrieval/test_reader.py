@@ -339,3 +339,47 @@ def test_a_rule_for_other_figures_does_not_answer():
     assert not _figures_agree("一次超过20万元要谁批？", "一次调用金额在20万元以下的，由局长批准")
     assert _figures_agree("一次超过20万元要谁批？", "20万元以上的，报分管副区长批准")
     assert _figures_agree("多久要报？", "1小时内书面报告")
+
+
+def test_the_bodies_a_who_question_asks_are_read_off_its_act():
+    """"还要通知哪些单位": the bodies after 通知; "由哪些部门负责建立……": the doer before 建立."""
+    sections = SECTIONS + [
+        _sec("4/4.3", "港航局接到事故报告后，应当立即上报，并通知海事局、公安分局和所在地街道；",
+             "4 应急响应", "4.3 信息通报"),
+        _sec("5/5.2", "通信管理局、广电局等有关部门建立健全港区应急通信网络。",
+             "5 保障措施", "5.2 通信保障"),
+    ]
+    got = _read_in("港航局接到事故报告后，除了上报，还要通知哪些单位？", sections)
+    assert got is not None and got.value.startswith("海事局、公安分局")
+    got = _read_in("由哪些部门负责建立健全港区应急通信网络？", sections)
+    assert got is not None and got.value.startswith("通信管理局、广电局")
+    assert asked_kind("决定要报哪里备案？")[0] == "who"
+    assert asked_kind("编制依据中的市级专项预案是哪一个？")[0] == "document"
+
+
+def test_the_section_a_how_question_names_by_its_heading_answers():
+    sections = SECTIONS + [
+        _sec("5/5.3", "按照分级负担的原则，港航局应编制应急资金预算，纳入本级财政预算。",
+             "5 保障措施", "5.3 资金保障"),
+        _sec("2/2.3/（2）#2", "主要职责：提供应急资金保障；负责后勤服务。",
+             "2 组织体系", "2.3 工作组", "（2）后勤保障组"),
+    ]
+    got = _read_in("应急资金怎么保障？", sections)
+    assert got is not None and "纳入本级财政预算" in got.clause
+
+
+def test_two_rules_for_the_asked_level_naming_the_same_doer_agree():
+    sections = SECTIONS + [
+        _sec("3/3.2/（4）", "达到Ⅰ级预警条件的，由领导小组报请市人民政府发布红色预警。",
+             "3 预警", "3.2 预警发布"),
+        _sec("3/3.3", "Ⅰ级预警由市人民政府启动和发布。", "3 预警", "3.3 预警启动"),
+    ]
+    got = _read_in("红色预警怎么发布？", sections)
+    assert got is not None and "市人民政府" in got.clause
+
+
+def test_question_phrases_break_a_tie_of_words():
+    from retrieval.reader import phrased
+    q = "县级以上党委和政府的应急预案由哪几类组成？"
+    assert phrased(q, "县级以上党委和政府应急预案由总体应急预案、专项应急预案组成。") >= 1.5 * phrased(
+        q, "县级以上地方党委和政府设立由本级党委和政府主要负责同志牵头组成的应急指挥机构。")
