@@ -37,7 +37,9 @@ def _result_rows(files) -> list[dict]:
 def _upload(settings) -> None:
     st.subheader("上传文档")
     uploads = st.file_uploader("选择文件（文件名即文档ID；同名文件再次上传会替换该文档）",
-                               type=_suffixes(), accept_multiple_files=True, key="uploads")
+                               type=_suffixes(), accept_multiple_files=True, key="uploads",
+                               help=common.uploader_help(_suffixes(), settings.upload_max_mb))
+    st.caption(common.uploader_help(_suffixes(), settings.upload_max_mb))
     if not st.button("导入", disabled=not uploads, type="primary"):
         return
     names = [_own_name(up.name) for up in uploads]
