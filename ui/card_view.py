@@ -13,11 +13,23 @@ UNSURE = "（待核实）"  # retrieval/answers/duty_card.py marks a line it cou
 _LINE = re.compile(r"^(?P<label>[^：【】]{1,10}?)(?P<unsure>（待核实）)?：(?P<text>.+)$")
 _PHONE = re.compile(r"^\+?\d[\d-]{5,}$")
 
-_STYLE = ("<style>.card-table{border-collapse:collapse;width:100%;font-size:.88rem;"
-          "margin:.1rem 0 .4rem}.card-table th,.card-table td{border-bottom:1px solid #e6e6e6;"
-          "padding:.2rem .4rem;text-align:left;vertical-align:top}.card-table th{color:#555;"
-          "font-weight:600;white-space:nowrap}.card-table td.nowrap{white-space:nowrap}"
-          ".card-table a{text-decoration:none}</style>")
+_STYLE = ("<style>.card-table{border-collapse:collapse;width:100%;font-size:.8rem;"
+          "line-height:1.35;margin:0}.card-table th,.card-table td{border-bottom:1px solid "
+          "#e6e6e6;padding:.12rem .35rem;text-align:left;vertical-align:top}.card-table th"
+          "{color:#555;font-weight:600;white-space:nowrap}.card-table td.nowrap{white-space:"
+          "nowrap}.card-table a{text-decoration:none}</style>")
+MAX_WHY = 36  # characters of an expert's match reason shown in the card (all of it on hover)
+
+# The chat page: the main column uses the screen's width, and a card's lines are set tight so
+# that the card fits one 1280×900 screen above its citations.
+PAGE_STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem; max-width: none; }
+[class*="st-key-duty_card_"] { gap: .3rem; }
+[class*="st-key-duty_card_"] [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
+[class*="st-key-duty_card_"] [data-testid="stMarkdownContainer"] p {
+  margin-bottom: 0; font-size: .92rem; line-height: 1.55; }
+[class*="st-key-duty_card_"] h5 { padding: 0 0 .1rem 0; }
+</style>"""
 
 
 @dataclass
@@ -52,6 +64,10 @@ def phone_html(phone: str, can_call: bool) -> str:
     return html.escape(phone)
 
 
+def _cut(text: str, limit: int = MAX_WHY) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _refs(refs: list[int]) -> str:
     return "".join(f"[{int(n)}]" for n in refs or [])
 
@@ -65,7 +81,8 @@ def experts_html(experts: list[dict[str, Any]], can_call: bool) -> str:
             f"<tr><td class='nowrap'>{i}. <b>{who}</b></td><td>{sub}</td>"
             f"<td>{_cell(e.get('fields'))}</td><td>{_cell(e.get('availability'))}</td>"
             f"<td class='nowrap'>{phone_html(str(e.get('phone') or ''), can_call)}</td>"
-            f"<td>{_cell(e.get('why'))}{_refs(e.get('refs') or [])}</td></tr>")
+            f"<td title='{_cell(e.get('why'))}'>{_cell(_cut(str(e.get('why') or '')))}"
+            f"{_refs(e.get('refs') or [])}</td></tr>")
     head = ("<tr><th>专家</th><th>职称、单位</th><th>领域</th><th>可联系时段</th><th>电话</th>"
             "<th>匹配原因（出处）</th></tr>")
     return f"{_STYLE}<table class='card-table'>{head}{''.join(rows)}</table>"

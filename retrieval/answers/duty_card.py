@@ -184,12 +184,11 @@ def _level_rule(store: GraphStore, query: Query, ents) -> Answer | None:
         cond = (r.get("condition") or r.get("quote") or "").rstrip("。；;")
         starter = r.get("starter") or ""
         name = r.get("label") or f"{r.get('level')}响应"
-        cond += "" if cond.endswith("的") else "的"
-        conds.append(f"{cond}，启动{name}" + (f"（由{starter}决定）" if starter else ""))
+        conds.append(f"{name}——{cond}" + (f"（{starter}决定启动）" if starter else ""))
     if not conds:
         return None
-    text = (f"按{source(plan, [])}：" + "；".join(conds)
-            + "。事件描述未给出伤亡、损失等数字，暂不判定级别。")
+    text = (f"视事态按{source(plan, [])}启动：" + "；".join(conds)
+            + "。描述未给出伤亡、损失等数字，暂不判定级别。")
     return Answer(question=query.question, intent="response_level", entities=ents, answer=text,
                   citations=cite(plan, [(r["section"], r["quote"]) for r in first.values()],
                                  store))
@@ -293,7 +292,7 @@ def _card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
             if hazard is not None:
                 hazard_name, b = hazard
                 numbers = _number(cites, b.citations[:2])
-                text = (f"涉及{hazard_name}时，{_line_text(part, b)}{_refs(numbers)}"
+                text = (f"涉及{hazard_name}时，{_line_text(part, b).rstrip('。')}{_refs(numbers)}；"
                         f"不涉及{hazard_name}时，{text}")
                 facts += [f for f in b.facts if f not in facts]
         if part == "expert" and a.experts:

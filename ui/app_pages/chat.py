@@ -28,7 +28,7 @@ def _card(answer: dict, n: int) -> None:
     and .docx export. Sized to fit one 1280×900 screen above the citation list."""
     head, lines = card_view.split_card(answer["answer"])
     with st.container(border=True, key=f"duty_card_{n}"):
-        st.markdown(f"#### :material/emergency: 值班卡片　{common.md(head)}")
+        st.markdown(f"##### :material/emergency: 值班卡片　{common.md(head)}")
         for line in lines:
             badge = (":green-badge[有出处]" if line.sure
                      else ":orange-badge[待核实：未能确定，仅列相关条文]")
@@ -104,6 +104,7 @@ def main() -> None:
     st.caption("可以这样问：危险化学品事故由哪个单位牵头？　小区燃气泄漏谁牵头处置？　某工地发生塌方")
     card = st.toggle("值班卡片模式", key="card_mode",
                      help="把输入当作事件报告：一次给出牵头/配合、适用预案、响应级别、专家和物资队伍。")
+    st.html(card_view.PAGE_STYLE)
     history = st.session_state.setdefault(common.HISTORY_KEY, [])
     question = st.chat_input("请输入问题或事件描述，例如：燃气管道泄漏谁牵头？")
     for n, (q, a) in enumerate(history):
