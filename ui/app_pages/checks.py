@@ -37,7 +37,8 @@ def _form(settings) -> None:
     if scope == SCOPES[1]:
         docs = browse.list_documents(common.store(), kind=None)
         labels = {d.doc_id: f"{d.title}（{d.doc_id}）" for d in docs}
-        doc_id = st.selectbox("文档", list(labels), format_func=labels.get, key="check_doc")
+        doc_id = st.selectbox("文档", list(labels), format_func=labels.get, key="check_doc",
+                              placeholder="请选择文档")
     elif scope == SCOPES[2]:
         suffixes = sorted(s.lstrip(".") for s in supported_suffixes())
         note = common.uploader_help(suffixes, settings.upload_max_mb)

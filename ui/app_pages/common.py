@@ -143,7 +143,6 @@ def sidebar_login() -> str:
                     st.error("密钥无效，仍为查看者。")
                     return current
                 st.session_state[KEY_KEY] = key
-                st.session_state.pop(HISTORY_KEY, None)  # answers were given with the old role
                 name = roles.ROLE_NAMES_CN.get(entry.role, entry.role)
                 st.session_state[NOTICE_KEY] = f"登录成功：{name}（{entry.key_id}）。"
                 st.rerun()
@@ -212,11 +211,10 @@ _CHINESE_WIDGETS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
-  content: "拖放文件到此处，或点击右侧按钮选择文件"; font-size: 0.9rem; }
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] {
-  font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
-  content: "选择文件"; font-size: 0.9rem; }
+  content: "或将文件拖放到此处"; font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {
+  display: none; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stBottom"],
   [data-testid="stChatInput"], .no-print { display: none !important; }

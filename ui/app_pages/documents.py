@@ -92,7 +92,8 @@ def _delete(settings) -> None:
         st.info("尚未导入任何文档。")
         return
     labels = {d.doc_id: f"{d.title}（{d.doc_id}，{d.facts} 条事实）" for d in docs}
-    doc_id = st.selectbox("选择文档", list(labels), format_func=labels.get, key="delete_doc")
+    doc_id = st.selectbox("选择文档", list(labels), format_func=labels.get, key="delete_doc",
+                          placeholder="请选择文档")
     sure = st.checkbox("确认删除该文档及其全部事实", key="delete_sure")
     if st.button("删除", disabled=not sure):
         try:

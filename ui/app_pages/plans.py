@@ -127,7 +127,8 @@ def main() -> None:
         return
     _choose(shown, term, clicked)
     labels = {p.doc_id: p.title for p in shown}
-    doc_id = st.selectbox("查看预案", list(labels), format_func=labels.get, key=PICK)
+    doc_id = st.selectbox("查看预案", list(labels), format_func=labels.get, key=PICK,
+                          placeholder="请选择预案")
     detail = browse.document_detail(common.store(), doc_id,
                                     redact=roles.phone_redactor(common.role()))
     if detail is None:
