@@ -9,7 +9,7 @@ import streamlit as st
 
 from kg import browse
 from ui import plan_text, roles, services
-from ui.graph_view import RELATION_LABELS, neighbourhood_dot
+from ui.graph_view import neighbourhood_dot, relation_label
 from ui.app_pages import common
 
 PICK = "plan_pick"  # the shown plan: the selectbox's value, set by a search or a row click
@@ -68,13 +68,13 @@ def _reader(detail, term: str) -> None:
 
 def _facts(detail, term: str) -> None:
     relations = sorted({f.relation for f in detail.fact_list})
-    chosen = st.multiselect("关系类型", relations, format_func=lambda r: RELATION_LABELS.get(r, r),
+    chosen = st.multiselect("关系类型", relations, format_func=relation_label,
                             placeholder="全部关系", key=f"rel_{detail.doc_id}")
     facts = [f for f in detail.fact_list if (not chosen or f.relation in chosen)
              and plan_text.matches(term, f.subject_name, f.object_name, f.quote)]
     st.caption(f"{len(facts)} / {len(detail.fact_list)} 条事实")
     st.dataframe([{"主体": f.subject_name or f.subject,
-                   "关系": RELATION_LABELS.get(f.relation, "其他关系"),
+                   "关系": relation_label(f.relation),
                    "客体": f.object_name or f.object, "章节": f.section, "原文": f.quote}
                   for f in facts], hide_index=True, width="stretch")
 
