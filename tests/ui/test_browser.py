@@ -115,13 +115,14 @@ def _duty_desk(page, expect) -> None:
              if "有出处" in t or "待核实" in t]
     assert len(lines) >= 4 and all(re.search(r"(\[\d+\])+$", t.strip()) for t in lines), lines
     expect(card).to_contain_text("危险化学品")
-    page.evaluate("document.querySelector('.st-key-duty_card_2').scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(500)
-    assert card.bounding_box()["height"] <= 900 - 120  # above the chat box of a 1280×900 screen
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
     citations = page.get_by_test_id("stExpander").filter(has_text="引用依据").last
     expect(citations.get_by_test_id("stCaptionContainer").first).not_to_be_empty()
+    page.wait_for_timeout(1500)  # the page settles (it scrolls as late parts render)
+    assert card.bounding_box()["height"] <= 900 - 120  # above the chat box of a 1280×900 screen
+    page.evaluate("document.querySelector('.st-key-duty_card_2').scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))  # the screen as the officer sees it
     page.reload()
     expect(page.locator(".st-key-duty_card_2")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("当前身份：值班员")
