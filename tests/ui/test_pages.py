@@ -136,6 +136,9 @@ def test_documents_page_uploads_and_deletes_one_file(cli_env, small_data, monkey
     text = ("示例县森林火灾专项应急预案\n一、组织指挥体系\n"
             "森林火灾由县林业局牵头处置，县消防救援大队、县气象局配合。\n").encode("utf-8")
     app = make_app(monkeypatch, str(small_data), cli_env["YINGJI_MODEL_DIR"], role="admin").run()
+    assert "最近导入：尚未导入" in "\n".join(m.value for m in app.sidebar.markdown)  # empty dir
+    app.switch_page("app_pages/plans.py").run()
+    assert not app.exception and any("尚未导入任何预案" in i.value for i in app.info)
     app.switch_page("app_pages/documents.py").run()
     assert not app.exception and app.file_uploader
     app.file_uploader(key="uploads").set_value(("county_forest_fire_plan.txt", text, "text/plain"))

@@ -154,6 +154,11 @@ def _status(data_dir: str) -> services.DataStatus:
     return services.data_status(load_settings(data_dir), store())
 
 
+def status_changed() -> None:
+    """After an upload or a delete: the data status panel is read again."""
+    _status.clear()
+
+
 def sidebar_status() -> None:
     """Documents, facts, last update and whether the search index is up to date."""
     with st.sidebar.expander("数据状态"):
@@ -217,7 +222,8 @@ _CHINESE_WIDGETS = """<style>
 [data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stBottom"],
-  [data-testid="stChatInput"], .no-print { display: none !important; }
+  [data-testid="stChatInput"], [data-testid="stPopover"], [data-testid="stDownloadButton"],
+  iframe, .no-print { display: none !important; }
 }
 </style>"""
 

@@ -72,6 +72,7 @@ def _upload(settings) -> None:
     except services.ServiceError as e:
         common.fail(e)
         return
+    common.status_changed()
     for f in report.failed:  # its old facts stay; the file that failed is not kept
         Path(f.path).unlink(missing_ok=True)
     bar.progress(1.0, text="导入完成")
@@ -101,6 +102,7 @@ def _delete(settings) -> None:
         except services.ServiceError as e:
             common.fail(e)
             return
+        common.status_changed()
         if removed and Path(doc_id).name == doc_id:
             (settings.data_dir / UPLOADS / doc_id).unlink(missing_ok=True)
         (st.success if removed else st.warning)(
