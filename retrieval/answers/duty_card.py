@@ -244,6 +244,13 @@ def _expert_refs(experts: list[dict[str, Any]], pool: list[Citation],
     return out
 
 
+def _differing(a: Answer) -> int:
+    """How many plans the units answer names as saying otherwise ("注意：另有预案表述不同——
+    《X》写的是…牵头；…"); units.py cites them last."""
+    _, sep, rest = a.answer.partition("另有预案表述不同")
+    return rest.count("写的是") if sep else 0
+
+
 def _leads(a: Answer) -> set[str]:
     return {f.subject for f in a.facts if f.relation == "LEADS"}
 
@@ -259,8 +266,10 @@ def _hazard_lead(store: GraphStore, query: Query, incident, base: Answer):
         if alt is None or alt.name == incident.name:
             continue
         b = _part(store, query, "units", alt)
-        if b is not None and b.citations and b.status == "answered" and _leads(b) \
-                and _leads(b) != _leads(base):
+        if b is None or not b.citations or b.status != "answered" or not _leads(b):
+            continue
+        named = b.entities[0].name if b.entities else ""
+        if named == alt.name and _leads(b) != _leads(base):  # the hazard's own type and lead
             return e.name, b
     return None
 
@@ -286,6 +295,9 @@ def _card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
             continue
         got += 1
         own = a.citations[:_CITES_PER_PART.get(part, 2)]
+        differ = _differing(a) if part == "units" else 0
+        if differ:  # plans that name another lead: cited too, and the line is to be checked
+            own += [c for c in a.citations[-differ:] if c not in own]
         text = _line_text(part, a)
         if part == "units":
             hazard = _hazard_lead(store, query, incident, a)
@@ -298,7 +310,7 @@ def _card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
         if part == "expert" and a.experts:
             experts += _expert_refs(a.experts, a.citations, cites)
         numbers = _number(cites, own)
-        label = _LABELS[part] + ("" if a.status == "answered" else UNSURE)
+        label = _LABELS[part] + ("" if a.status == "answered" and not differ else UNSURE)
         lines.append(f"{label}：{text}{_refs(numbers)}")
         facts += [f for f in a.facts if f not in facts]
         resources += a.resources

@@ -30,8 +30,7 @@ def _card(answer: dict, n: int) -> None:
     with st.container(border=True, key=f"duty_card_{n}"):
         st.markdown(f"##### :material/emergency: 值班卡片　{common.md(head)}")
         for line in lines:
-            badge = (":green-badge[有出处]" if line.sure
-                     else ":orange-badge[待核实：未能确定，仅列相关条文]")
+            badge = ":green-badge[有出处]" if line.sure else ":orange-badge[待核实]"
             label = f"**{common.md(line.label)}**：" if line.label else ""
             st.markdown(f"{badge} {label}{common.md(line.text)}")
         if answer.get("experts"):
