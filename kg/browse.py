@@ -46,11 +46,13 @@ class SectionView(BaseModel):
 
 
 class FactView(BaseModel):
-    subject: str
+    subject: str  # node keys (stable identifiers)
     relation: str
     object: str
     section: str = ""
     quote: str = ""
+    subject_name: str = ""  # what a reader is shown (a duty's text, a role's title)
+    object_name: str = ""
 
 
 class DocumentDetail(DocumentSummary):
@@ -127,12 +129,56 @@ def document_detail(store: GraphStore, doc_id: str, redact: Redact = _same
     sections = [SectionView(path=s.get("path") or "", heading=s.get("heading") or "",
                             text=redact(s.get("text") or ""), ord=s.get("ord") or 0)
                 for s in store.query("document_sections", doc_id=doc_id)]
+    names = {n["key"]: redact(readable_name(_label(n.get("labels") or []), n["key"],
+                                            n.get("props") or {}))
+             for n in store.query("document_fact_nodes", doc_id=doc_id)}
     return DocumentDetail(
         **_summary(rows[0], counts), scope=rows[0].get("scope"), version=rows[0].get("version"),
         section_list=sections,
         fact_list=[FactView(subject=f["subject"], relation=f["relation"], object=f["object"],
-                            section=f.get("section") or "", quote=redact(f.get("quote") or ""))
+                            section=f.get("section") or "", quote=redact(f.get("quote") or ""),
+                            subject_name=names.get(f["subject"]) or key_name(f["subject"]),
+                            object_name=names.get(f["object"]) or key_name(f["object"]))
                    for f in facts])
+
+
+_TITLE_STUB = "title:"
+MAX_NAME = 40  # a duty's text is cut to this in a name; the quote has it in full
+
+
+def key_name(key: str) -> str:
+    """A node key as a reader may see it: "title:X" (a document known by its title) → 《X》,
+    "法规#第三条" (an article) → 《法规》第三条, "doc#…#区公安分局" → 区公安分局."""
+    if key.startswith(_TITLE_STUB):
+        return f"《{key[len(_TITLE_STUB):].strip('《》')}》"
+    head, sep, last = key.rpartition("#")
+    if sep and last.startswith("第") and "#" not in head:
+        return f"《{head.strip('《》')}》{last}"
+    if sep and not last.isdigit():
+        return last
+    return key
+
+
+def _short_text(text: str) -> str:
+    return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1] + "…"
+
+
+def readable_name(label: str, key: str, props: dict[str, Any]) -> str:
+    """A node's name for reading (tables of facts): the role's title, the level's label, the
+    duty's unit and text, the deadline's event and time limit; else name, title or key_name."""
+    name = props.get("name") if props.get("name") != key else None
+    title, text = props.get("title"), props.get("text")
+    if label == "Responsibility" and text:
+        org = props.get("org") or props.get("head")
+        return _short_text(f"{org}：{text}" if org else text)
+    if label == "Deadline" and name:
+        return f"{name}（{props['deadline']}）" if props.get("deadline") else name
+    if label in ("ResponseLevel", "SeverityLevel") and props.get("label"):
+        return str(props["label"])
+    if label in ("Role", "Plan", "Regulation", "DutyList", "ExpertRoster", "Document") and title:
+        return f"《{title.strip('《》')}》" if label != "Role" else title
+    first = name or title or (_short_text(text) if text else None)
+    return str(first) if first else key_name(key)
 
 
 _PREFERRED_LABELS = ("Plan", "Regulation", "DutyList", "ExpertRoster")
@@ -154,7 +200,7 @@ def _display(label: str, key: str, name: str | None, title: str | None, text: st
         first = name or title
     if not first and text:
         first = text if len(text) <= 30 else text[:29] + "…"
-    return first or key
+    return first or key_name(key)
 
 
 def neighbourhood(store: GraphStore, entity: str, limit: int = 60,

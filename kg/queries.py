@@ -165,6 +165,12 @@ QUERIES: dict[str, str] = {
         "r.section_id AS section_id, r.section AS section, r.quote AS quote "
         "ORDER BY relation, subject, object, section_id"
     ),
+    # The nodes of one document's facts with their labels and properties, so that browsing
+    # shows each by a readable name (a duty's text, a role's title) instead of its key.
+    "document_fact_nodes": (
+        "MATCH (a)-[r]->(b) WHERE r.doc_id = $doc_id UNWIND [a, b] AS n "
+        "RETURN DISTINCT n.key AS key, labels(n) AS labels, properties(n) AS props"
+    ),
     # Expert finder (retrieval/answers/experts.py): the field and hazard vocabulary for linking,
     # what each field is relevant to, and experts with the roster row (EXPERT_IN provenance).
     "expert_vocabulary": (

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from kg.store import GraphStore
+from retrieval import off_topic
 from retrieval.contract import Answer, Citation, first_sentence
 from retrieval.full_names import explain, with_notes
 from retrieval.passages import strip_number
@@ -132,10 +133,22 @@ class Assistant:
         `intent`: answer as this question type instead of routing (the API's duty card)."""
         start = time.perf_counter()
         answer = self._answer(question, show_phones, intent)
+        if answer.status != "answered" and self._off_topic(question, answer):
+            answer = off_topic.answer(question, answer.entities)
         if answer.status == "answered" and answer.citations:
             answer = self._named_fully(answer)
         answer.latency_ms = round((time.perf_counter() - start) * 1000, 1)
         return answer
+
+    def _off_topic(self, question: str, answer: Answer) -> bool:
+        """No word of the question is one the documents use (retrieval/off_topic.py)."""
+        search = self._search()
+        if search is None or not hasattr(search, "bigram_df") or self._gazetteer is None:
+            return False
+        q = normalize_question(question, self._gazetteer.shorthand)
+        df, n = search.bigram_df()
+        return off_topic.is_off_topic(q, df, n, named=self._scopes.scope(q).named,
+                                      surfaces=[e.surface for e in answer.entities])
 
     def _named_fully(self, answer: Answer) -> Answer:
         """The answer saying which unit a short name in its first sentence means, as its cited

@@ -10,10 +10,15 @@ from ui.app_pages import common
 
 # Not "pages/": a directory of that name turns on Streamlit's legacy page auto-discovery.
 PAGES = Path(__file__).with_name("app_pages")
+ICON = Path(__file__).with_name("static") / "icon.png"
 
 
 def main() -> None:
-    st.set_page_config(page_title="应急知识图谱助手", page_icon=":material/emergency:", layout="wide")
+    # A local image: an emoji or :material: page icon makes the browser fetch the tab icon
+    # from an outside host, which an offline duty desk cannot reach.
+    st.set_page_config(page_title="应急知识图谱助手", page_icon=str(ICON), layout="wide")
+    common.chinese_widgets()
+    common.keep_session()
     pages = [
         st.Page(PAGES / "chat.py", title="值班问答", icon=":material/forum:", default=True),
         st.Page(PAGES / "experts.py", title="专家查询", icon=":material/person_search:"),
@@ -24,6 +29,7 @@ def main() -> None:
     if roles.can_manage_documents(role):
         pages.append(st.Page(PAGES / "documents.py", title="文档管理",
                              icon=":material/folder_managed:"))
+    common.sidebar_status()
     st.navigation(pages).run()
 
 

@@ -15,8 +15,16 @@ RELATION_LABELS: dict[str, str] = {
     "ABOUT": "涉及", "BASED_ON": "依据", "MANAGES": "管理", "FOR": "用于", "EXPERT_IN": "专长",
     "RELEVANT_TO": "相关", "SUBTYPE_OF": "属于", "INVOLVES": "涉及", "HAS_SECTION": "章节",
     "HAS_ARTICLE": "条文", "SUPERSEDES": "替代", "RENAMED_TO": "更名为", "STARTS": "启动",
-    "ENDS": "终止",
+    "ENDS": "终止", "ORPHAN_INCIDENT_TYPE": "无预案覆盖", "LEAD_CONFLICT": "牵头冲突",
+    "DANGLING_PLAN_REFERENCE": "引用不存在的预案", "SUPERSEDED_REGULATION": "已被替代",
+    "ABOLISHES": "废止",
 }
+
+
+def relation_label(relation: str) -> str:
+    """A relationship type in Chinese; a type this table does not know is shown as 关联, never
+    by its internal name."""
+    return RELATION_LABELS.get(relation, "关联")
 MAX_LABEL = 24  # node labels longer than this are cut: the graph is a sketch, the card has the text
 
 
@@ -61,7 +69,7 @@ def facts_dot(facts: Iterable[Any], max_edges: int = 40) -> str:
         seen.add((s, r, o))
         for name in (s, o):
             nodes.setdefault(name, f"n{len(nodes)}")
-        edges.append((nodes[s], RELATION_LABELS.get(r, r), nodes[o]))
+        edges.append((nodes[s], relation_label(r), nodes[o]))
         if len(edges) >= max_edges:
             break
     return _dot({nid: name for name, nid in nodes.items()}, edges)
@@ -76,7 +84,7 @@ def neighbourhood_dot(nb: Any) -> str:
     edges = []
     for e in nb.edges:
         if e.source in ids and e.target in ids:
-            label = RELATION_LABELS.get(e.relation, e.relation)
+            label = relation_label(e.relation)
             edges.append((ids[e.source], label + (f" ×{e.sources}" if e.sources > 1 else ""),
                           ids[e.target]))
     return _dot(names, edges, centres)

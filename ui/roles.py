@@ -134,9 +134,39 @@ class KeyFile:
         return self.ring().lookup(key)
 
 
-if __name__ == "__main__":  # python -m ui.roles KEY [ROLE] → a line for the key file
-    if len(sys.argv) < 2:
-        print("用法：python -m ui.roles 密钥 [viewer|duty_officer|admin]", file=sys.stderr)
-        sys.exit(64)
-    role = sys.argv[2] if len(sys.argv) > 2 else "viewer"
-    print(f'[keys.新密钥]\nrole = "{role}"\nsha256 = "{hash_key(sys.argv[1])}"')
+def key_entry(key: str, role: str, name: str) -> str:
+    """The key file's table for a key: its name (written to the audit log), role and SHA-256."""
+    if role not in ROLES:
+        raise RoleConfigError(f"角色须为 {'、'.join(ROLES)} 之一。")
+    name = name.strip()
+    if not name:
+        raise RoleConfigError("密钥名称不能为空。")
+    bare = all(c.isascii() and (c.isalnum() or c in "-_") for c in name)
+    table = name if bare else '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f'[keys.{table}]\nrole = "{role}"\nsha256 = "{hash_key(key)}"'
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m ui.roles 密钥 [角色] [名称] → the key file's table for the key."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m ui.roles", description="生成密钥文件中的一个条目（保存密钥的 SHA-256）。")
+    parser.add_argument("key", help="新密钥（只打印它的 SHA-256）")
+    parser.add_argument("role", nargs="?", default="viewer", choices=ROLES,
+                        help="角色：viewer（查看者）、duty_officer（值班员）、admin（管理员）")
+    parser.add_argument("name", nargs="?", help="条目名称，写入审计日志（如 值班台1、张三）；"
+                                                "默认为角色名")
+    parser.add_argument("--name", dest="name_opt", help="同上（名称）")
+    args = parser.parse_args(argv)
+    name = args.name_opt or args.name or args.role
+    try:
+        print(key_entry(args.key, args.role, name))
+    except RoleConfigError as e:
+        print(e, file=sys.stderr)
+        return 64
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.settings import Settings
@@ -15,6 +16,48 @@ from kg.settings import Settings
 
 class ServiceError(Exception):
     """A failure to report to the user in one line (already in Chinese)."""
+
+
+@dataclass
+class DataStatus:
+    """What the data dir holds: documents, facts, when the search index was last rebuilt (after
+    every ingest or delete that changed something) and whether it covers every stored section."""
+    documents: int
+    plans: int
+    facts: int
+    sections: int  # sections with text: what the index should hold
+    indexed: int  # passages in the text index
+    last_update: str | None  # local time of the last index rebuild
+
+    @property
+    def fresh(self) -> bool:
+        return self.indexed == self.sections and self.last_update is not None
+
+
+def data_status(settings: Settings, store) -> DataStatus:
+    import datetime
+
+    import numpy as np
+
+    from kg import browse
+    from retrieval import lexical_index
+    from retrieval.passages import GENERATION_FILE
+    from retrieval.vector_index import read_generation
+
+    docs = browse.list_documents(store, kind=None)
+    sections = sum(1 for r in store.query("sections") if (r.get("text") or "").strip())
+    try:
+        _, indexed = read_generation(
+            settings.index_dir / "lexical",
+            lambda gen: len(np.load(gen / lexical_index._POSTINGS_FILE)["doc_len"]))
+    except (FileNotFoundError, ValueError, OSError):
+        indexed = 0
+    stamp = settings.index_dir / GENERATION_FILE
+    last = (datetime.datetime.fromtimestamp(stamp.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            if stamp.is_file() else None)
+    return DataStatus(documents=len(docs), plans=sum(d.kind == "plan" for d in docs),
+                      facts=sum(d.facts for d in docs), sections=sections, indexed=indexed,
+                      last_update=last)
 
 
 def open_store(settings: Settings):
@@ -26,6 +69,16 @@ def open_store(settings: Settings):
         raise ServiceError(f"无法连接图数据库：{e}") from e
     store.ensure_schema()
     return store
+
+
+def source_file(store, doc_id: str) -> Path | None:
+    """The file a document was ingested from, when it is still on this machine."""
+    row = next((r for r in store.query("check_documents") if r.get("doc_id") == doc_id), None)
+    raw = (row or {}).get("source_path")
+    if not raw:
+        return None
+    path = Path(raw)
+    return path if path.is_file() else None
 
 
 def taxonomy(settings: Settings):
@@ -155,7 +208,8 @@ def run_chat(settings: Settings, *, port: int, address: str) -> int:
     print(f"应急知识图谱助手已启动：http://{address}:{port}  （按 Ctrl+C 退出）", flush=True)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", address, "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+           "--server.maxUploadSize", str(max(1, int(settings.upload_max_mb)))]
     # exec, not a child: signals (Ctrl+C, a supervisor's SIGTERM) reach Streamlit directly.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached

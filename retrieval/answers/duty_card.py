@@ -17,7 +17,7 @@ from typing import Any
 from kg.store import GraphStore
 from retrieval.answers import Query
 from retrieval.answers.units import plan_answer, unit_answer
-from retrieval.contract import Answer, Citation, Fact
+from retrieval.contract import Answer, Citation, Fact, first_sentence
 
 # What each part of a card is asked with (regexes over the normalised question).
 PARTS: dict[str, str] = {
@@ -136,6 +136,144 @@ def _headed(card_text: str) -> str:
     return f"{m.group(1)}：\n{card_text[m.end():]}" if m else card_text.lstrip()
 
 
+# Citations each part of a card keeps (its first, strongest sources): the card is read in the
+# first minute, the numbered list below it resolves every [n].
+_CITES_PER_PART = {"units": 3, "plan": 2, "level": 4, "expert": 1, "resource": 2}
+MAX_EXPERTS = 5
+UNSURE = "（待核实）"  # after a line's label: the part could not be fixed, the line lists evidence
+MAX_RESOURCE_TEXT = 90
+
+
+def _without_basis(text: str) -> str:
+    """A part's answer without its own "（依据：…）" list of sources: the card numbers them."""
+    start = text.find("（依据：")
+    if start < 0:
+        return text
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "（":
+            depth += 1
+        elif text[i] == "）":
+            depth -= 1
+            if depth == 0:
+                return (text[:start] + text[i + 1:]).strip()
+    return text[:start].strip()
+
+
+def _level_rule(store: GraphStore, query: Query, ents) -> Answer | None:
+    """The response-level line as a condition: each level with the threshold that starts it,
+    and who starts it. A level is asserted (levels.py) only when the description gives the
+    figures (deaths, injuries, people evacuated, loss) the thresholds are stated in."""
+    from retrieval.answers import levels
+    from retrieval.answers.applicable import cite, plan_rows, source
+
+    sub = replace(query, intent="response_level", entities=ents)
+    if levels.figures(query.text):
+        graded = _module_answer(store, replace(sub, intent="grading"), levels)
+        if graded is not None and graded.citations:
+            return graded
+    plans = plan_rows(store, sub, "response_levels_of_plans")
+    if not plans:
+        return None
+    plan, rows = plans[0]
+    first: dict[str, dict[str, Any]] = {}
+    for r in sorted(rows, key=lambda r: (r.get("rank") or 9, r.get("section") or "")):
+        first.setdefault(r.get("level") or "", r)
+    conds = []
+    for r in first.values():
+        cond = (r.get("condition") or r.get("quote") or "").rstrip("。；;")
+        starter = r.get("starter") or ""
+        name = r.get("label") or f"{r.get('level')}响应"
+        conds.append(f"{name}——{cond}" + (f"（{starter}决定启动）" if starter else ""))
+    if not conds:
+        return None
+    text = (f"视事态按{source(plan, [])}启动：" + "；".join(conds)
+            + "。描述未给出伤亡、损失等数字，暂不判定级别。")
+    return Answer(question=query.question, intent="response_level", entities=ents, answer=text,
+                  citations=cite(plan, [(r["section"], r["quote"]) for r in first.values()],
+                                 store))
+
+
+def _module_answer(store: GraphStore, query: Query, mod) -> Answer | None:
+    try:
+        return mod.answer(store, query)
+    except Exception:  # one module's failure must not cost the officer the whole card
+        return None
+
+
+def _line_text(part: str, a: Answer) -> str:
+    text = _without_basis(a.answer.strip()).replace("\n", " ")
+    if part == "expert":
+        return first_sentence(text)
+    if part == "resource":
+        names = [str(r.get("name")) for r in a.resources if r.get("name")]
+        if names:
+            return "、".join(dict.fromkeys(names[:6])) + ("等，详见下表。" if len(names) > 6
+                                                          else "，详见下表。")
+        if len(text) > MAX_RESOURCE_TEXT:
+            return text[:MAX_RESOURCE_TEXT].rstrip("，、；：") + "……（详见引用原文）"
+    return text
+
+
+def _refs(numbers: list[int]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def _number(cites: list[Citation], new: list[Citation]) -> list[int]:
+    """The 1-based numbers of `new` in the card's citation list (appended when new)."""
+    out = []
+    for c in new:
+        if c not in cites:
+            cites.append(c)
+        out.append(cites.index(c) + 1)
+    return list(dict.fromkeys(out))
+
+
+def _expert_refs(experts: list[dict[str, Any]], pool: list[Citation],
+                 cites: list[Citation]) -> list[dict[str, Any]]:
+    """The experts shown (at most MAX_EXPERTS, in the expert module's ranking), each with the
+    number of the roster row it came from."""
+    out = []
+    for e in experts[:MAX_EXPERTS]:
+        name = str(e.get("name") or "")
+        rows = [c for c in pool if name and name in c.quote]
+        # the expert's own roster row before a summary row listing several names
+        rows.sort(key=lambda c: f"{name}、" in c.quote or f"、{name}" in c.quote)
+        row = rows[0] if rows else None
+        out.append({**e, "refs": _number(cites, [row]) if row else []})
+    return out
+
+
+def _differing(a: Answer) -> int:
+    """How many plans the units answer names as saying otherwise ("注意：另有预案表述不同——
+    《X》写的是…牵头；…"); units.py cites them last."""
+    _, sep, rest = a.answer.partition("另有预案表述不同")
+    return rest.count("写的是") if sep else 0
+
+
+def _leads(a: Answer) -> set[str]:
+    return {f.subject for f in a.facts if f.relation == "LEADS"}
+
+
+def _hazard_lead(store: GraphStore, query: Query, incident, base: Answer):
+    """(hazard, its units answer) when a hazard the description names has an incident type of
+    its own with another lead ("危险化学品仓库起火": a fire, but 危险化学品事故 are led by
+    another unit): the card then gives both, each with the condition it applies under."""
+    for e in query.entities:
+        if e.type not in ("Hazard", "Field") or e.name in incident.name:
+            continue
+        alt = query.gazetteer.closest(e.name, "IncidentType")
+        if alt is None or alt.name == incident.name:
+            continue
+        b = _part(store, query, "units", alt)
+        if b is None or not b.citations or b.status != "answered" or not _leads(b):
+            continue
+        named = b.entities[0].name if b.entities else ""
+        if named == alt.name and _leads(b) != _leads(base):  # the hazard's own type and lead
+            return e.name, b
+    return None
+
+
 def _card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
     incident = query.first("IncidentType")
     if incident is None and query.entities == [] and re.search(_BARE, query.text):
@@ -143,6 +281,7 @@ def _card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
     incident = incident or query.incident()
     if incident is None:
         return None
+    ents = [incident, *[e for e in query.entities if e.type != "IncidentType"]]
     lines: list[str] = []
     facts: list[Fact] = []
     cites: list[Citation] = []
@@ -150,18 +289,37 @@ def _card(store: GraphStore, query: Query, parts: list[str]) -> Answer | None:
     resources: list[dict[str, Any]] = []
     got = 0
     for part in parts:
-        a = _part(store, query, part, incident)
+        a = (_level_rule(store, query, ents) if part == "level"
+             else _part(store, query, part, incident))
         if a is None or not a.citations:
             continue
         got += 1
-        lines.append(f"{_LABELS[part]}：{a.answer.strip()}")
+        own = a.citations[:_CITES_PER_PART.get(part, 2)]
+        differ = _differing(a) if part == "units" else 0
+        if differ:  # plans that name another lead: cited too, and the line is to be checked
+            own += [c for c in a.citations[-differ:] if c not in own]
+        text = _line_text(part, a)
+        if part == "units":
+            hazard = _hazard_lead(store, query, incident, a)
+            if hazard is not None:
+                hazard_name, b = hazard
+                numbers = _number(cites, b.citations[:2])
+                text = (f"涉及{hazard_name}时，{_line_text(part, b).rstrip('。')}{_refs(numbers)}；"
+                        f"不涉及{hazard_name}时，{text}")
+                facts += [f for f in b.facts if f not in facts]
+        if part == "expert" and a.experts:
+            experts += _expert_refs(a.experts, a.citations, cites)
+        numbers = _number(cites, own)
+        label = _LABELS[part] + ("" if a.status == "answered" and not differ else UNSURE)
+        lines.append(f"{label}：{text}{_refs(numbers)}")
         facts += [f for f in a.facts if f not in facts]
-        cites += [c for c in a.citations if c not in cites]
-        experts += a.experts
         resources += a.resources
     if not got:
         return None
-    text = f"【{incident.name}】\n" + "\n".join(lines)
+    others = [e.name for e in ents[1:] if e.type in ("Hazard", "Field")
+              and e.name not in incident.name]
+    head = f"【{incident.name}】" + (f"涉及：{'、'.join(dict.fromkeys(others))}" if others else "")
+    text = head + "\n" + "\n".join(lines)
     return Answer(question=query.question, intent="duty_card", entities=query.entities or [incident],
                   answer=text, facts=facts, citations=cites, experts=experts, resources=resources)
 

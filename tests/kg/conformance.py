@@ -278,6 +278,7 @@ class QueryTests:
         "plans_for_incidents": {"doc_id", "title", "level", "incident", "section", "quote"},
         "document_facts": {"subject", "relation", "object", "doc_id", "section_id", "section",
                            "quote"},
+        "document_fact_nodes": {"key", "labels", "props"},
         "plan_references": {"doc_id", "title", "relation", "referenced_title", "target",
                             "resolved_doc_id", "kind", "section", "quote"},
         "linkable_names": {"label", "name", "aliases", "doc_id", "incidents"},
@@ -329,6 +330,7 @@ class QueryTests:
         params = {"units_for_incidents": {"incidents": [sample["inc"]]},
                   "plans_for_incidents": {"incidents": [sample["inc"]]},
                   "document_facts": {"doc_id": sample["d1"]},
+                  "document_fact_nodes": {"doc_id": sample["d1"]},
                   "severity_levels_of_plans": {"doc_ids": [sample["d4"]]},
                   "response_levels_of_plans": {"doc_ids": [sample["d4"]]},
                   "roles_of_plans": {"doc_ids": [sample["d4"]]}}.get(name, {})

@@ -97,7 +97,7 @@ def test_card_for_a_colloquial_bare_report(corpus_assistant):
 
 def test_card_when_the_graph_knows_nothing(corpus_assistant):
     a = corpus_assistant.ask("今天食堂的菜有点咸")
-    assert a.intent == "duty_card"
+    assert a.intent in ("duty_card", "out_of_scope")  # routed as a report, then found off-topic
     assert not a.answer.startswith("【")  # no card: the passages answer (or says nothing found)
 
 
@@ -183,3 +183,28 @@ def test_card_for_a_type_no_plan_covers(corpus_assistant):
     a = corpus_assistant.ask("储能电站起火了，该谁牵头，按什么预案？")
     assert "谁主管、谁负责" in a.answer and "火灾事故" in a.answer
     assert "未列明" in a.citations[0].quote and a.citations[0].doc_id == "general_plan.docx"
+
+
+def test_card_lines_cite_by_number_and_state_levels_as_conditions(corpus_assistant):
+    import re
+
+    def lines(q: str):
+        a = corpus_assistant.ask(q)
+        assert a.intent == "duty_card", a.answer
+        body = a.answer.splitlines()[1:]
+        for ln in body:  # every line ends with numbers the citation list resolves
+            refs = re.search(r"((?:\[\d+\])+)$", ln)
+            assert refs, ln
+            assert all(1 <= int(n) <= len(a.citations) for n in re.findall(r"\d+", refs.group(1)))
+        return a, {ln.split("：", 1)[0]: ln for ln in body}
+
+    a, card = lines("危险化学品仓库起火了")
+    assert "涉及：危险化学品" in a.answer.splitlines()[0]  # the hazard that changes the lead
+    units = card["牵头/配合"]
+    assert "涉及危险化学品时" in units and "区应急管理局牵头" in units and "区消防救援局牵头" in units
+    _, card = lines("某地铁站大客流踩踏")
+    level = next(v for k, v in card.items() if k.startswith("响应级别"))
+    assert "暂不判定级别" in level and "应启动" not in level  # no figures: no level asserted
+    assert any(k.endswith("（待核实）") for k in card)  # plans disagree on the lead: said so
+    _, card = lines("化工厂爆炸，死亡3人")
+    assert "较大" in card["响应级别"] and "暂不判定" not in card["响应级别"]

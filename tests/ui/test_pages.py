@@ -22,6 +22,10 @@ def corpus_app(ingested, cli_env, monkeypatch):
     return build
 
 
+def _reader(app: AppTest) -> str:
+    return next(h.proto.body for h in app.get("html") if "plan-doc" in h.proto.body)
+
+
 def _text(app: AppTest) -> str:
     return "\n".join([m.value for m in app.markdown] + [c.value for c in app.caption])
 
@@ -31,17 +35,23 @@ def test_plans_page_browses_a_plan_and_searches(corpus_app):
     app.switch_page("app_pages/plans.py").run()
     assert not app.exception
     assert app.title[0].value == "预案库"
-    assert [t.label for t in app.tabs] == ["章节", "事实", "关系图"]
-    assert app.expander  # sections of the first plan
+    assert [t.label for t in app.tabs] == ["全文", "事实", "关系图"]
+    reader = _reader(app)  # the whole plan as one document, headings at their depth
+    assert reader.count("<h3>") >= 3 and reader.count("<p>") > 10 and "<mark>" not in reader
     assert app.get("graphviz_chart")  # its neighbourhood
+    assert any(b.label.startswith("下载原始文件") for b in app.get("download_button"))
     app.text_input(key="plan_search").set_value("燃气").run()
     assert not app.exception
     table = app.dataframe[0].value
     assert len(table) > 0 and (table["命中"] > 0).all()  # plans whose text mentions the term
     assert list(table["命中"]) == sorted(table["命中"], reverse=True)
-    assert "燃气" in app.selectbox(key="plan_pick").format_func(app.selectbox(key="plan_pick").value)
+    pick = app.selectbox(key="plan_pick")
+    assert pick.format_func(pick.value) == table["标题"][0]  # the best hit is the one shown
+    assert app.subheader[0].value == table["标题"][0]
     found = next(c.value for c in app.caption if "包含“燃气”" in c.value)
-    assert int(found.split()[0]) > 0
+    assert int(found.split()[0]) > 0 and "<mark>燃气</mark>" in _reader(app)
+    facts = app.dataframe[-1].value
+    assert not facts["主体"].str.contains("#|title:").any()  # readable names, not node keys
     # the facts tab narrows to one relationship type
     app.multiselect(key=f"rel_{app.selectbox(key='plan_pick').value}").set_value(["LEADS"]).run()
     assert not app.exception
@@ -126,6 +136,9 @@ def test_documents_page_uploads_and_deletes_one_file(cli_env, small_data, monkey
     text = ("示例县森林火灾专项应急预案\n一、组织指挥体系\n"
             "森林火灾由县林业局牵头处置，县消防救援大队、县气象局配合。\n").encode("utf-8")
     app = make_app(monkeypatch, str(small_data), cli_env["YINGJI_MODEL_DIR"], role="admin").run()
+    assert "最近导入：尚未导入" in "\n".join(m.value for m in app.sidebar.markdown)  # empty dir
+    app.switch_page("app_pages/plans.py").run()
+    assert not app.exception and any("尚未导入任何预案" in i.value for i in app.info)
     app.switch_page("app_pages/documents.py").run()
     assert not app.exception and app.file_uploader
     app.file_uploader(key="uploads").set_value(("county_forest_fire_plan.txt", text, "text/plain"))

@@ -37,10 +37,13 @@ def _form(settings) -> None:
     if scope == SCOPES[1]:
         docs = browse.list_documents(common.store(), kind=None)
         labels = {d.doc_id: f"{d.title}（{d.doc_id}）" for d in docs}
-        doc_id = st.selectbox("文档", list(labels), format_func=labels.get, key="check_doc")
+        doc_id = st.selectbox("文档", list(labels), format_func=labels.get, key="check_doc",
+                              placeholder="请选择文档")
     elif scope == SCOPES[2]:
-        draft = st.file_uploader("预案草案", type=sorted(s.lstrip(".") for s in supported_suffixes()),
-                                 key="check_draft")
+        suffixes = sorted(s.lstrip(".") for s in supported_suffixes())
+        note = common.uploader_help(suffixes, settings.upload_max_mb)
+        draft = st.file_uploader("预案草案", type=suffixes, key="check_draft", help=note)
+        st.caption(note)
     semantic = st.checkbox("语义比对（加载嵌入模型，较慢）", value=True, key="check_semantic")
     ready = scope == SCOPES[0] or doc_id or draft
     if st.button("运行检查", type="primary", disabled=not ready):

@@ -37,7 +37,9 @@ def _result_rows(files) -> list[dict]:
 def _upload(settings) -> None:
     st.subheader("上传文档")
     uploads = st.file_uploader("选择文件（文件名即文档ID；同名文件再次上传会替换该文档）",
-                               type=_suffixes(), accept_multiple_files=True, key="uploads")
+                               type=_suffixes(), accept_multiple_files=True, key="uploads",
+                               help=common.uploader_help(_suffixes(), settings.upload_max_mb))
+    st.caption(common.uploader_help(_suffixes(), settings.upload_max_mb))
     if not st.button("导入", disabled=not uploads, type="primary"):
         return
     names = [_own_name(up.name) for up in uploads]
@@ -70,6 +72,7 @@ def _upload(settings) -> None:
     except services.ServiceError as e:
         common.fail(e)
         return
+    common.status_changed()
     for f in report.failed:  # its old facts stay; the file that failed is not kept
         Path(f.path).unlink(missing_ok=True)
     bar.progress(1.0, text="导入完成")
@@ -90,7 +93,8 @@ def _delete(settings) -> None:
         st.info("尚未导入任何文档。")
         return
     labels = {d.doc_id: f"{d.title}（{d.doc_id}，{d.facts} 条事实）" for d in docs}
-    doc_id = st.selectbox("选择文档", list(labels), format_func=labels.get, key="delete_doc")
+    doc_id = st.selectbox("选择文档", list(labels), format_func=labels.get, key="delete_doc",
+                          placeholder="请选择文档")
     sure = st.checkbox("确认删除该文档及其全部事实", key="delete_sure")
     if st.button("删除", disabled=not sure):
         try:
@@ -98,6 +102,7 @@ def _delete(settings) -> None:
         except services.ServiceError as e:
             common.fail(e)
             return
+        common.status_changed()
         if removed and Path(doc_id).name == doc_id:
             (settings.data_dir / UPLOADS / doc_id).unlink(missing_ok=True)
         (st.success if removed else st.warning)(

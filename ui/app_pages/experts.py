@@ -39,7 +39,8 @@ def main() -> None:
     field = c1.text_input("专业领域", placeholder="如：燃气、危险化学品、地质灾害", key="ex_field")
     incident = c2.text_input("事件或风险", placeholder="如：小区燃气泄漏、山体滑坡", key="ex_incident")
     c3, c4, c5 = st.columns([1, 1, 1])
-    availability = AVAILABILITY[c3.selectbox("可联系时段", list(AVAILABILITY), key="ex_avail")]
+    availability = AVAILABILITY[c3.selectbox("可联系时段", list(AVAILABILITY), key="ex_avail",
+                                                     placeholder="请选择")]
     region = c4.text_input("地区或单位", placeholder="如：本区、某市", key="ex_region")
     limit = c5.number_input("最多显示", min_value=1, max_value=100, value=10, key="ex_limit")
     inactive = st.checkbox("包括暂停、退出的专家", key="ex_inactive")
