@@ -40,7 +40,8 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("frequency", re.compile(r"(?:多久|多长时间|几年|几个月)[^，。？?]{0,6}(?:一次|1次)|每隔多久|频次|几次|多少次"),
      re.compile(rf"每\s*{_NUM}?\s*个?(?:年|季度|月|周|星期|天|日)|不少于\s*{_NUM}\s*次|至少\s*{_NUM}\s*次"
                 rf"|{_NUM}\s*次")),
-    ("duration", re.compile(r"多久|多长时间|几个?小时|几天|多少天|几分钟|时限|期限|最迟|最晚"),
+    ("duration", re.compile(r"多久|多长时间|几个?小时|几天|多少天|几分钟|时限|期限|最迟|最晚"
+                            r"|多少年|几年|多少个?月|几个月|多少个?小时|多少分钟"),
      re.compile(rf"{_NUM}\s*个?\s*(?:分钟|小时|日|天|个工作日|周|月|年)(?:内|以内|之内)?")),
     # "什么时候补" is answered by a date or by a deadline ("24小时内", "届满前3个月内")
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|哪一年|日期|几月几[日号]|哪年"),
@@ -55,7 +56,7 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("level", re.compile(r"哪一级|(?<!哪)几级|哪级|什么级别|哪个级别|哪个等级|什么等级"),
      re.compile(r"[ⅠⅡⅢⅣⅤ]+\s*级|I{1,3}V?\s*级|IV\s*级|(?<![上下本同各逐每哪几第])[一二三四]级"
                 r"|特别重大|重大|较大|一般")),
-    ("document", re.compile(r"哪个预案|什么预案|哪部|哪个文件|哪份文件|哪项|哪一个预案|哪一版|什么法|哪个法"
+    ("document", re.compile(r"哪个预案|什么预案|哪[两几一二三]?部|哪个文件|哪份文件|哪项|哪一个预案|哪一版|什么法|哪个法"
                             r"|(?:预案|规章|法规|法律|文件)是?哪(?:一个|个|一部|部)"
                             r"|依据(?:什么|哪)|什么文件|哪些文件|哪些法律"),
      re.compile(r"《[^》]{2,60}》|(?:根据|按照|依照|依据|按|适用|参照|执行)本预案|本预案适用")),
@@ -68,7 +69,8 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("color", re.compile(r"颜色|什么色"), re.compile(r"[红橙黄蓝]色")),
     ("definition", re.compile(r"指哪些|指什么|是指|什么意思|含义|的定义|指的是|什么叫|什么是"),
      re.compile(r"是指|指的是|系指|所称")),
-    ("place", re.compile(r"在哪|哪里|设在|什么地方|地址"), re.compile(r"设在|位于|设于")),
+    ("place", re.compile(r"在哪|哪里|设在|什么地方|地址"),
+     re.compile(r"设在|位于|设于|在[^，。；]{2,40}?中(?:予以)?(?:明确|规定|载明)")),
 ]
 _SENT = re.compile(r"(?<=[。！？!?\n])")
 _CLAUSE = re.compile(r"(?<=[；;])")
@@ -302,6 +304,9 @@ _NOUN_ASKED = re.compile(r"哪(?:家|个|些|一家|一个|几个|几家)([\u4e0
 _GENERIC_NOUNS = {"单位", "部门", "机构", "处室", "方面", "层级", "地方", "预案", "文件", "法律"}
 
 
+_SAME_UNIT = {"天": ("天", "日"), "日": ("日", "天")}  # "多少天" is answered by "30日内"
+
+
 def _fits(kind: str, question: str, piece: str, found: str) -> bool:
     """The value is of the asked shape: the unit asked ("多少人" → 人), the thing asked ("哪家医院"
     → a 医院), one level only for 哪一级."""
@@ -310,7 +315,7 @@ def _fits(kind: str, question: str, piece: str, found: str) -> bool:
         if unit == "个":  # "几个专家": counted in 人 or 名 as well
             if not re.search(r"[个人名家位]", found):
                 return False
-        elif unit not in found:
+        elif not any(u in found for u in _SAME_UNIT.get(unit, (unit,))):
             return False
     if kind == "who" and (n := _NOUN_ASKED.search(question)) and not any(
             g in n.group(1) for g in _GENERIC_NOUNS):  # "哪家参建单位": a 单位 will do
@@ -380,6 +385,8 @@ def _answer_piece(part: str, heading: str, kind: str, value: re.Pattern[str], qu
         if not hits and i and not _PIECE_STARTS_OWN.match(piece):
             # "专家接到调用通知后，应当在30分钟内答复": the piece before says whose deadline it is
             hits = len(q & bigrams(pieces[i - 1])) / 2
+        if not hits and kind == "document" and i + 1 < len(pieces) and len(pieces[i + 1]) <= 12:
+            hits = len(q & bigrams(pieces[i + 1])) / 2  # "根据《……》，制定本条例": what it is for
         if not hits and kind != "who":
             continue  # a value in words of its own ("24小时值守电话") answers something else
         if best is None or hits > best[0]:
@@ -588,16 +595,34 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
                     found = None
                 # the title of the one plan the question's words single out speaks for each
                 # of its clauses ("港口……蓝色预警由谁发布": 港口 is the plan's, not the clause's)
-                own = w.keys() & bigrams(f"{heading} {part} {titled}")
+                # a sentence going on from the one before ("……组织专家论证。论证专家不少于5人")
+                # says it of the same thing
+                goes_on = before if _continues(before, body) else ""
+                own = w.keys() & bigrams(f"{heading} {part} {titled} {sec.lead} {goes_on}")
                 ctx = (w.keys() & bigrams(" ".join([around, before, body]))) - own
                 o = sum(w[g] for g in sorted(own)) / total
                 out.append(Candidate(coverage=o + CONTEXT * sum(w[g] for g in sorted(ctx)) / total,
-                                     own=o, key=bool(keys & own), section=sec, sentence=sentence,
+                                     own=o, key=bool(keys & (own | bigrams(sentence))),
+                                     section=sec, sentence=sentence,
                                      clause=found[0] if found else part.strip(),
                                      value=found[1] if found else "", led=led))
             before = sentence
     out.sort(key=lambda c: -c.coverage)
     return out
+
+
+def _continues(before: str, body: str) -> bool:
+    """`body` opens with the last words of the sentence before it: it goes on about them."""
+    tail = re.sub(r"[^\u4e00-\u9fff]", "", before)[-6:]
+    head = re.sub(r"[^\u4e00-\u9fff]", "", body)[:4]
+    return len(head) == 4 and head[:2] in tail and len(tail) >= 4
+
+
+def _far_ahead(best: Candidate, cands: list[Candidate]) -> bool:
+    """Without the question's rarest word (a colloquial one: "工地" for a plan's 项目), a clause
+    covering nearly all the rest by its own words, well ahead of any other sentence's."""
+    other = next((c for c in cands if not _same_text(best, c)), None)
+    return best.own >= STATE and (other is None or best.coverage - other.coverage >= MARGIN)
 
 
 def _rival(best: Candidate, other: Candidate, topic: set[str]) -> bool:
@@ -646,7 +671,7 @@ def decide(cands: list[Candidate], topic: set[str] = frozenset(),
         doing = [c for c in near if does_asked(question, c.clause)]
         with_value = doing + [c for c in with_value if c not in doing]
     best = with_value[0]
-    if best.coverage < FLOOR or best.own < OWN or not best.key:
+    if best.coverage < FLOOR or best.own < OWN or not (best.key or _far_ahead(best, cands)):
         return None
     if (cands[0].coverage > best.coverage + MARGIN and cands[0].sentence != best.sentence
             and _rival(best, cands[0], topic)):
@@ -673,7 +698,7 @@ _HOLDS_POST = re.compile(r"(?:任|担任|兼任)(?:副?组长|副?主任|副?指
 
 # A clause is the answer itself (for 怎么/什么/哪些 questions, or 谁 when the body is its subject)
 # only when it covers nearly all of the question by its own words.
-STATE = 0.8
+STATE = 0.75
 STATE_OWN = 0.7
 
 
@@ -717,10 +742,13 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
     if duties is not None:
         return duties
     best = cands[0]
-    if best.coverage < STATE or best.own < STATE_OWN or not best.key or len(best.clause) < 8:
+    if (best.coverage < STATE or best.own < STATE_OWN or len(best.clause) < 8
+            or not (best.key or _far_ahead(best, cands))):
         return None
     heading = best.section.headings[-1] if best.section.headings else ""
     text = f"{heading} {best.clause}"
+    if (twist := _TWIST.search(question)) and not question_terms(twist.group(1)) & bigrams(text):
+        return None  # "……，但这事不归我们单位管": the clause must speak of what 但 turns to
     asked_levels = levels(question)
     if not _agrees(asked_levels, clause_levels(best)):
         return None
@@ -766,6 +794,7 @@ def phrased(question: str, text: str) -> int:
     proximity: "县级以上党委和政府应急预案由……组成" holds "县级以上党委和政府", "县级以上地方党委和
     政府……" only its words)."""
     q = re.sub(r"[^\u4e00-\u9fff\w]", "", question)
+    text = re.sub(r"[^\u4e00-\u9fff\w]", "", text)
     longest, i = 0, 0
     while i < len(q) - longest:
         j = i + longest + 1
@@ -795,6 +824,8 @@ def _names_same_doer(other: Candidate, best: Candidate) -> bool:
     return len(core) >= 2 and core in best.clause
 
 
+# A question turning on 但 ("发现了异常情况，但这事不归我们单位管，该怎么办") asks about that turn.
+_TWIST = re.compile(r"(?:但是?|可是|然而|却)([^，,。？?]{2,})")
 # "怎么组成", "如何保障", "怎样发布": what the question asks about the thing it names.
 _PREDICATE = re.compile(r"(?:怎么|如何|怎样)([\u4e00-\u9fff]{2})")
 _DUTY_LEAD = re.compile(r"^(?:主要职责|工作职责|职责)[：:]")

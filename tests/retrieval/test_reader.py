@@ -383,3 +383,44 @@ def test_question_phrases_break_a_tie_of_words():
     q = "县级以上党委和政府的应急预案由哪几类组成？"
     assert phrased(q, "县级以上党委和政府应急预案由总体应急预案、专项应急预案组成。") >= 1.5 * phrased(
         q, "县级以上地方党委和政府设立由本级党委和政府主要负责同志牵头组成的应急指挥机构。")
+
+
+def test_asks_counted_in_years_and_where_a_rule_is_written():
+    assert asked_kind("多少年内不得担任？")[0] == "duration"
+    assert asked_kind("条例是根据哪两部法律制定的？")[0] == "document"
+    sections = SECTIONS + [
+        _sec("4/4.5", "港航应急响应分为四级，具体启动条件在各港区专项应急预案中予以明确。",
+             "4 应急响应", "4.5 响应分级"),
+    ]
+    got = _read_in("港航应急响应的具体启动条件写在哪里？", sections)
+    assert got is not None and "各港区专项应急预案" in got.clause
+
+
+def test_a_list_item_is_read_with_its_lead_and_a_title_with_what_it_is_for():
+    lead = "发生航道事故，对负有责任的航运企业处以罚款："
+    sections = SECTIONS + [
+        Section(doc_id="port.txt", title=TITLE, path="7/7.3/（二）", headings=["7 罚则", "7.3 事故罚款"],
+                body="（二）发生较大事故的，处五十万元以上一百万元以下的罚款；", score=1.0,
+                lead=lead, lead_path="7/7.3"),
+        Section(doc_id="port.txt", title=TITLE, path="7/7.3/（一）", headings=["7 罚则", "7.3 事故罚款"],
+                body="（一）发生一般事故的，处十万元以上五十万元以下的罚款；", score=1.0,
+                lead=lead, lead_path="7/7.3"),
+        _sec("1/1.1", "为了规范港航应急工作，根据《中华人民共和国港口法》和《中华人民共和国航道法》，制定本预案。",
+             "1 总则", "1.1 目的"),
+    ]
+    got = _read_in("出了一起较大航道事故，对负有责任的航运企业罚多少钱？", sections)
+    assert got is not None and "五十万元以上一百万元以下" in got.clause
+    got = _read_in("本预案是根据哪两部法律制定的？", sections)
+    assert got is not None and "《中华人民共和国航道法》" in got.clause
+
+
+def test_a_sentence_going_on_from_the_one_before_and_days_counted_as_日():
+    sections = SECTIONS + [
+        _sec("6/6.2", "专项预案送审前，港航局应当组织专家论证。论证专家不少于5人，从专家库中选取。",
+             "6 附则", "6.2 预案管理"),
+        _sec("6/6.3", "职责调整的，有关处室应当在30日内修订本处室应急手册。", "6 附则", "6.3 手册"),
+    ]
+    got = _read_in("专项预案送审前要找几个专家论证？", sections)
+    assert got is not None and got.value == "5人"
+    got = _read_in("职责调整了，处室应急手册多少天内要修订？", sections)
+    assert got is not None and "30日内" in got.value
