@@ -25,7 +25,7 @@ from ingest.readers import read_document, supported_suffixes
 from ingest.structure import parse_sections, sentences
 from ingest.taxonomy import Taxonomy
 from kg.model import DocumentMeta, GraphBatch, Node, NodeRef, Provenance, Relationship
-from kg.store import GraphStore
+from kg.store import GraphStore, GraphUnavailable
 
 log = logging.getLogger(__name__)
 IGNORE_FILE = ".yingjiignore"
@@ -226,6 +226,8 @@ def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: boo
         clock.lap("write")
     except ReadError as e:
         return FileResult(path=str(path), doc_id=doc_id_for(path), status="failed", error=str(e))
+    except GraphUnavailable:  # not this file's fault, and no later file can be written either
+        raise
     except Exception as e:  # one broken file must not stop the others
         log.exception("ingest failed for %s", path)
         return FileResult(path=str(path), doc_id=doc_id_for(path), status="failed",

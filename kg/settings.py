@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
+    # How long a transient graph error (deadlock, conflict, a server restarting) is retried,
+    # and how long connecting may take; a server that is not running fails at once.
+    graph_retry_seconds: float = 30.0
+    graph_connect_timeout: float = 5.0
     arcadedb_heap: str = "1g"
     arcadedb_database: str = "yingji"
     # Where the converted sentence-transformers model lives; default under the data dir.

@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from kg.store import GraphUnavailable
 from ui import services
 from ui.roles import ROLES, can_see_phones
 from ui.table import render
@@ -296,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except services.ServiceError as e:
         print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILURES
+    except GraphUnavailable as e:  # the server died mid-command: each document is whole
+        print(f"错误：{e} 已写入的文档保持完整，其余未处理；请稍后重新运行该命令。", file=sys.stderr)
         return EXIT_FAILURES
 
 

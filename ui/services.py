@@ -17,11 +17,12 @@ class ServiceError(Exception):
     """A failure to report to the user in one line (already in Chinese)."""
 
 
-def open_store(settings: Settings):
+def open_store(settings: Settings, *, revive: bool = False):
+    """`revive`: a long-lived process (the API) restarts a dead graph server in the background."""
     from kg.connect import open_store as _open
 
     try:
-        store = _open(settings)
+        store = _open(settings, revive=revive)
     except Exception as e:  # server failed to start, wrong credentials, unreachable Neo4j
         raise ServiceError(f"无法连接图数据库：{e}") from e
     store.ensure_schema()
@@ -131,11 +132,11 @@ def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str
 
 
 @contextlib.contextmanager
-def assistant(settings: Settings) -> Iterator:
+def assistant(settings: Settings, *, revive: bool = False) -> Iterator:
     from retrieval.assistant import Assistant
     from retrieval.passages import HybridPassageSearch, index_generation
 
-    store = open_store(settings)
+    store = open_store(settings, revive=revive)
     shared: list = []  # one embedder (loaded on first use) for passages and entity linking
     emb = lambda: shared[0] if shared else (shared.append(embedder(settings)) or shared[0])  # noqa: E731
     try:

@@ -14,6 +14,7 @@ from kg.settings import Settings
 from ui import services
 from ui.api import errors
 from ui.api.audit import AuditLog
+from ui.api.health import HealthProbe
 from ui.api.routes import router
 from ui.roles import KeyFile
 
@@ -31,10 +32,14 @@ def create_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with contextlib.ExitStack() as stack:
-            store = services.open_store(settings)
+            # revive: a graph server that dies is restarted in the background; meanwhile
+            # requests get a quick 503, and the store finds the new server's address itself.
+            store = services.open_store(settings, revive=True)
             stack.callback(store.close)
             app.state.store = store
-            app.state.assistant = stack.enter_context(services.assistant(settings))
+            app.state.health = HealthProbe(store)
+            stack.callback(app.state.health.close)
+            app.state.assistant = stack.enter_context(services.assistant(settings, revive=True))
             yield
 
     app = FastAPI(title="应急知识图谱助手 API", version="0.1.0", description=DESCRIPTION,

@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kg.store import GraphUnavailable
+
 log = logging.getLogger(__name__)
 
 _PLACES = {"body": "请求体", "query": "查询参数", "path": "路径参数", "header": "请求头",
@@ -58,8 +60,14 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail
     if not isinstance(detail, str) or detail.isascii():  # the framework's own English text
         detail = _STATUS.get(exc.status_code, "请求失败。")
+
     return JSONResponse({"detail": detail}, status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
+
+
+async def _graph_unavailable(request: Request, exc: GraphUnavailable) -> JSONResponse:
+    log.warning("graph unavailable on %s %s (%s)", request.method, request.url.path, exc.address)
+    return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -70,4 +78,5 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(GraphUnavailable, _graph_unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -47,11 +47,18 @@ class DeleteResult(BaseModel):
     message: str
 
 
+class HealthDetail(BaseModel):
+    """Internals shown to administrators only."""
+    graph_address: str = ""
+    error: str = ""
+    counted_seconds_ago: float | None = None
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     graph: bool
     documents: int | None = None
-    detail: str = ""
+    internals: HealthDetail | None = Field(default=None, description="仅管理员可见")
 
 
 DocumentKind = Literal["plan", "regulation", "duty_list", "expert_roster", "other", "all"]

@@ -14,7 +14,7 @@ from retrieval.answers.expert_search import ExpertSearchResult, search_experts
 from retrieval.contract import Answer
 from ui import services
 from ui.api import uploads
-from ui.api.auth import caller, require
+from ui.api.auth import caller, identify, require
 from ui.api.models import (AskRequest, DeleteResult, DocumentKind, DutyCardRequest, Health,
                            Text, UploadResult)
 from ui.roles import ApiKey, can_manage_documents, can_see_phones, phone_redactor
@@ -34,13 +34,13 @@ def _ask(request: Request, question: str, who: ApiKey, intent: str | None = None
                                                intent=intent)
 
 
-@router.get("/healthz", response_model=Health, tags=["系统"], summary="健康检查（无需密钥）")
-def healthz(request: Request) -> Health:
-    try:
-        n = len(request.app.state.store.query("documents"))
-    except Exception as e:  # the graph server went away: say so, do not fail the probe
-        return Health(status="degraded", graph=False, detail=f"图数据库不可用：{e}")
-    return Health(status="ok", graph=True, documents=n)
+@router.get("/healthz", response_model=Health, response_model_exclude_none=True, tags=["系统"],
+            summary="健康检查（无需密钥；管理员密钥另见内部信息）")
+async def healthz(request: Request) -> Health:
+    """Answers on the event loop within ~50 ms whatever the load (never queued behind asks)."""
+    who = identify(request)
+    return await request.app.state.health.check(admin=who is not None and
+                                                can_manage_documents(who.role))
 
 
 @router.post("/ask", response_model=Answer, tags=["问答"], responses=_AUTH,
