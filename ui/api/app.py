@@ -8,12 +8,12 @@ import time
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
 from kg.settings import Settings
 from ui import services
 from ui.api import errors
 from ui.api.audit import AuditLog
+from ui.api.guard import BodyGuard
 from ui.api.health import HealthProbe
 from ui.api.routes import router
 from ui.roles import KeyFile
@@ -23,9 +23,6 @@ DESCRIPTION = """应急知识图谱助手 API：问答、值班卡、专家查�
 除 `/healthz` 与本文档外，所有接口须在请求头 `X-API-Key`（或 `Authorization: Bearer`）中提供密钥。
 角色：viewer（查看，专家电话打码）、duty_officer（值班员，可见电话）、admin（管理员，可上传和删除文档）。
 """
-
-# Multipart framing around an uploaded file: allowed on top of the file size limit.
-ENVELOPE_BYTES = 64 * 1024
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -52,15 +49,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.max_upload_bytes = int(settings.upload_max_mb * 1024 * 1024)
     errors.install(app)
     app.include_router(router)
+    # Added before the audit middleware below, so it runs inside it: refusals are audited.
+    app.add_middleware(BodyGuard, keys=app.state.keys, upload_limit=app.state.max_upload_bytes)
 
     @app.middleware("http")
     async def audit_and_limit(request: Request, call_next):
         start = time.perf_counter()
         status = 500
         try:
-            response = _too_large(request, app.state.max_upload_bytes)
-            if response is None:
-                response = await call_next(request)
+            response = await call_next(request)
             status = response.status_code
             return response
         finally:
@@ -73,17 +70,3 @@ def create_app(settings: Settings) -> FastAPI:
 
     return app
 
-
-def _too_large(request: Request, limit: int) -> JSONResponse | None:
-    """Refuse a body announced larger than the upload limit before reading it."""
-    length = request.headers.get("content-length")
-    if length is None:
-        return None
-    try:
-        size = int(length)
-    except ValueError:
-        return JSONResponse({"detail": "请求头 Content-Length 无效。"}, status_code=400)
-    if size > limit + ENVELOPE_BYTES:
-        mb = limit / 1024 / 1024
-        return JSONResponse({"detail": f"上传内容过大：上限为 {mb:g} MB。"}, status_code=413)
-    return None

@@ -8,8 +8,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from kg.store import GraphUnavailable
+from ui.api.guard import too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +62,13 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail
     if not isinstance(detail, str) or detail.isascii():  # the framework's own English text
         detail = _STATUS.get(exc.status_code, "请求失败。")
-
-    return JSONResponse({"detail": detail}, status_code=exc.status_code,
-                        headers=getattr(exc, "headers", None))
+        limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+        if exc.status_code == 413 and limit:  # the body guard stopped a body mid-stream
+            detail = too_large_message(limit)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 413:  # the rest of the body is not wanted: hang up after answering
+        headers["Connection"] = "close"
+    return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers or None)
 
 
 async def _graph_unavailable(request: Request, exc: GraphUnavailable) -> JSONResponse:
