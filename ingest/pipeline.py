@@ -22,6 +22,7 @@ from ingest.extract.plan import plan_level
 from ingest.extract.registry import extractors_for
 from ingest.normalize import annotate, collect_matches, warnings_for
 from ingest.readers import read_document, supported_suffixes
+from ingest.readers.archive import DEFAULT_MAX_UNZIPPED_MB
 from ingest.structure import parse_sections, sentences
 from ingest.taxonomy import Taxonomy
 from kg.model import DocumentMeta, GraphBatch, Node, NodeRef, Provenance, Relationship
@@ -128,12 +129,14 @@ class _Clock:
 
 
 def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
-                phases: dict[str, float] | None = None) -> tuple[GraphBatch, list[str]]:
+                phases: dict[str, float] | None = None, *,
+                max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB) -> tuple[GraphBatch, list[str]]:
     """Read, structure, classify and extract one file. Raises ReadError on unreadable input.
-    `phases`, when given, receives the seconds spent reading, structuring and extracting."""
+    `phases`, when given, receives the seconds spent reading, structuring and extracting;
+    `max_unzipped_mb` bounds what a DOCX/XLSX may decompress to."""
     clock = _Clock(phases)
     data = path.read_bytes()
-    raw = read_document(path)
+    raw = read_document(path, max_unzipped_mb=max_unzipped_mb)
     clock.lap("read")
     sections = parse_sections(raw.blocks, raw.title)
     if kind:
@@ -194,12 +197,14 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
 def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *,
                  force: bool = False, kind: str | None = None,
                  progress: Callable[[FileResult], None] | None = None,
-                 max_file_mb: float | None = None) -> IngestReport:
-    """`max_file_mb`: a larger file is refused (reported as failed); None sets no limit."""
+                 max_file_mb: float | None = None,
+                 max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB) -> IngestReport:
+    """`max_file_mb`: a larger file is refused (reported as failed); None sets no limit.
+    `max_unzipped_mb`: likewise for what a DOCX/XLSX decompresses to."""
     report = IngestReport()
     for path in discover(paths):
         result = ingest_file(path, store, taxonomy, force=force, kind=kind,
-                             max_file_mb=max_file_mb)
+                             max_file_mb=max_file_mb, max_unzipped_mb=max_unzipped_mb)
         report.files.append(result)
         if progress:
             progress(result)
@@ -207,7 +212,8 @@ def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *
 
 
 def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: bool = False,
-                kind: str | None = None, max_file_mb: float | None = None) -> FileResult:
+                kind: str | None = None, max_file_mb: float | None = None,
+                max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB) -> FileResult:
     phases: dict[str, float] = {}
     try:
         if not path.is_file():
@@ -220,7 +226,8 @@ def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: boo
             version = document_version(path.read_bytes(), taxonomy)
             if store.document_version(doc_id_for(path)) == version:
                 return FileResult(path=str(path), doc_id=doc_id_for(path), status="unchanged")
-        batch, warnings = build_batch(path, taxonomy, kind, phases)
+        batch, warnings = build_batch(path, taxonomy, kind, phases,
+                                      max_unzipped_mb=max_unzipped_mb)
         clock = _Clock(phases)
         store.write_document(batch)
         clock.lap("write")

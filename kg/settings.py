@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     upload_max_mb: float = 20.0
     # Ingest refuses a file larger than this (MB), alone, so one huge file cannot hold the rest.
     max_file_mb: float = 50.0
+    # A DOCX/XLSX (zip) may decompress to at most this (MB): zip bombs are refused unread.
+    max_unzipped_mb: float = 50.0
     audit_log: Path | None = None  # default <data_dir>/logs/audit.jsonl
 
     @property

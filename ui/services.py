@@ -57,7 +57,8 @@ def ingest(settings: Settings, paths: list[Path], *, force: bool = False, kind: 
     store = open_store(settings)
     try:
         report = ingest_paths(paths, store, taxonomy(settings), force=force, kind=kind,
-                              progress=progress, max_file_mb=settings.max_file_mb)
+                              progress=progress, max_file_mb=settings.max_file_mb,
+                              max_unzipped_mb=settings.max_unzipped_mb)
         for path in catalogues:  # the law catalogue is a data table with its own loader
             result = ingest_catalogue(path, store, force=force)
             report.files.append(result)
@@ -116,7 +117,7 @@ def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str
         if not Path(draft).is_file():
             raise ServiceError(f"草案文件不存在：{draft}")
         try:
-            batch, _ = build_batch(Path(draft), tax)
+            batch, _ = build_batch(Path(draft), tax, max_unzipped_mb=settings.max_unzipped_mb)
         except ReadError as e:
             raise ServiceError(f"无法读取草案：{e}") from e
     store = open_store(settings)

@@ -158,4 +158,4 @@ def _run_checks(settings, path, rules, severity, doc_id, semantic) -> CheckRepor
         return services.run_checks(settings, path, rules=rules, severity=severity, doc_id=doc_id,
                                    semantic=semantic)
     except services.ServiceError as e:  # unreadable draft, unknown rule: the caller's input
-        raise HTTPException(400, str(e)) from None
+        raise HTTPException(400, uploads.without_dirs(str(e), [path] if path else [])) from None

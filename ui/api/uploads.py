@@ -87,6 +87,13 @@ def ingest_saved(state, paths: list[Path], kind: str | None, force: bool) -> Upl
                         failed=count("failed"))
 
 
+def without_dirs(message: str, paths: list[Path]) -> str:
+    """A message naming files by their own name, never by the server's directories."""
+    for p in paths:
+        message = message.replace(str(p.resolve()), p.name).replace(str(p), p.name)
+    return message
+
+
 def forget(directory: Path, doc_id: str) -> None:
     """Remove a deleted document's uploaded file, so nothing re-ingests it by mistake."""
     if Path(doc_id).name == doc_id and not doc_id.startswith("."):
