@@ -47,6 +47,13 @@ class FileResult(BaseModel):
 
 class IngestReport(BaseModel):
     files: list[FileResult] = Field(default_factory=list)
+    # Documents whose passage index was found out of step with the graph and rebuilt (an
+    # earlier ingest interrupted between its graph commit and its index build).
+    index_repaired: list[str] = Field(default_factory=list)
+
+    @property
+    def changed_ids(self) -> set[str]:
+        return {f.doc_id for f in self.files if f.status == "ingested"}
 
     @property
     def failed(self) -> list[FileResult]:

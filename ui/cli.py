@@ -50,6 +50,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"\n共 {n} 个文件：入库 {sum(r.status == 'ingested' for r in report.files)}，"
           f"未变化 {sum(r.status == 'unchanged' for r in report.files)}，失败 {failed}；"
           f"新写入事实 {sum(by_type.values())} 条。")
+    if report.index_repaired:
+        print(f"检索索引与图谱不一致的文档 {len(report.index_repaired)} 个（上次导入可能被中断），已重建索引："
+              + "、".join(report.index_repaired[:5]) + ("等" if len(report.index_repaired) > 5 else ""))
     if by_type:
         print("事实按类型：" + "、".join(f"{k} {v}" for k, v in
                                       sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))))

@@ -64,8 +64,13 @@ def ingest(settings: Settings, paths: list[Path], *, force: bool = False, kind: 
             report.files.append(result)
             if progress:
                 progress(result)
-        if build_index and (report.changed or not _index_exists(settings)):
-            _build_index(settings, store)
+        if build_index:
+            # Not only when something changed: an earlier ingest may have been killed after
+            # its graph commit and before its index build. What differs is rebuilt now.
+            stale = index_differences(settings, store)
+            if report.changed or stale:
+                _build_index(settings, store)
+                report.index_repaired = [d for d in stale if d not in report.changed_ids]
         return report
     finally:
         store.close()
@@ -90,16 +95,33 @@ def rebuild_index(settings: Settings) -> int:
         store.close()
 
 
-def _index_exists(settings: Settings) -> bool:
+def index_differences(settings: Settings, store) -> list[str]:
+    """Documents the passage indexes hold in another version than the graph (or not at all)."""
+    from retrieval.index_manifest import differences, graph_versions
     from retrieval.passages import index_generation
 
-    return index_generation(settings.index_dir) is not None
+    graph = graph_versions(store)
+    if index_generation(settings.index_dir) is None:
+        return sorted(graph) or ["（索引未建立）"]
+    return differences(graph, settings.index_dir)
+
+
+def repair_index(settings: Settings, store) -> list[str]:
+    """Rebuild the indexes when they differ from the graph (a start-up check); what differed."""
+    stale = index_differences(settings, store)
+    if stale:
+        _build_index(settings, store)
+    return stale
 
 
 def _build_index(settings: Settings, store) -> int:
+    from retrieval.index_manifest import graph_versions, record
     from retrieval.passages import build_indexes
 
-    return build_indexes(store, settings.index_dir, embedder(settings))
+    versions = graph_versions(store)  # read first: the indexes are at least this new
+    n = build_indexes(store, settings.index_dir, embedder(settings))
+    record(settings.index_dir, versions)
+    return n
 
 
 def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str] | None = None,

@@ -101,6 +101,23 @@ def test_traversal_in_document_ids_touches_nothing(base, settings, doc_id) -> No
     assert httpx.get(f"{base}/plans/{doc_id}", headers=VIEWER).status_code == 404
 
 
+INJECTIONS = ["' OR 1=1 --", "\") RETURN 1 //", "}) MATCH (n) DETACH DELETE n //",
+              "<script>alert(1)</script>", "${jndi:ldap://x}", "燃气\u202e泄漏", "a" * 500,
+              "MATCH (n) RETURN n", "1; DROP TABLE documents", "%00", "{{7*7}}"]
+
+
+def test_injection_strings_are_harmless(base) -> None:
+    docs = httpx.get(f"{base}/plans", params={"kind": "all"}, headers=VIEWER).json()
+    for text in INJECTIONS:
+        for r in (httpx.post(f"{base}/ask", headers=VIEWER, json={"question": text}, timeout=120),
+                  httpx.get(f"{base}/experts", headers=VIEWER, params={"field": text[:100]}),
+                  httpx.get(f"{base}/graph/neighbourhood", headers=VIEWER,
+                            params={"entity": text[:200]}),
+                  httpx.get(f"{base}/plans/{quote(text, safe='')}", headers=VIEWER)):
+            assert r.status_code < 500, (text, r.request.url, r.text)
+    assert httpx.get(f"{base}/plans", params={"kind": "all"}, headers=VIEWER).json() == docs
+
+
 def test_refusals_are_audited(base, settings) -> None:
     httpx.post(f"{base}/documents", files={"files": ("a.txt", b"x")})
     time.sleep(0.2)

@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 
 from kg.settings import Settings
 from ui import services
@@ -33,6 +34,8 @@ def create_app(settings: Settings) -> FastAPI:
             # requests get a quick 503, and the store finds the new server's address itself.
             store = services.open_store(settings, revive=True)
             stack.callback(store.close)
+            # an ingest killed before its index build left the index behind: repair it now
+            await run_in_threadpool(services.repair_index, settings, store)
             app.state.store = store
             app.state.health = HealthProbe(store)
             stack.callback(app.state.health.close)
