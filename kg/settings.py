@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # A DOCX/XLSX (zip) may decompress to at most this (MB): zip bombs are refused unread.
     max_unzipped_mb: float = 50.0
     audit_log: Path | None = None  # default <data_dir>/logs/audit.jsonl
+    # API: questions computed at once per process (0: one per CPU core); more wait their turn.
+    ask_concurrency: int = 0
 
     @property
     def embedding_model_dir(self) -> Path:

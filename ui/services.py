@@ -154,6 +154,14 @@ def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str
         store.close()
 
 
+def data_generation(settings: Settings) -> Callable[[], str | None]:
+    """A token that changes whenever any process changed the data (every ingest and delete
+    rebuilds the indexes), for caches of answers."""
+    from retrieval.passages import index_generation
+
+    return lambda: index_generation(settings.index_dir)
+
+
 @contextlib.contextmanager
 def assistant(settings: Settings, *, revive: bool = False) -> Iterator:
     from retrieval.assistant import Assistant

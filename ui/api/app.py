@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from kg.settings import Settings
 from ui import services
 from ui.api import errors
-from ui.api.audit import AuditLog
+from ui.api.asking import Asking
+from ui.api.audit import AuditLog, AuditMiddleware
 from ui.api.guard import BodyGuard
 from ui.api.health import HealthProbe
 from ui.api.routes import router
@@ -40,6 +40,8 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.health = HealthProbe(store)
             stack.callback(app.state.health.close)
             app.state.assistant = stack.enter_context(services.assistant(settings, revive=True))
+            app.state.asking = Asking(app.state.assistant, services.data_generation(settings),
+                                      settings.ask_concurrency)
             yield
 
     app = FastAPI(title="应急知识图谱助手 API", version="0.1.0", description=DESCRIPTION,
@@ -47,29 +49,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.keys = KeyFile(settings.api_keys_file)
     app.state.audit = AuditLog(settings.audit_log_file)
-    app.state.ask_lock = threading.Lock()  # answer modules keep per-process caches
     app.state.manage_lock = threading.Lock()  # one ingest or delete at a time
     app.state.max_upload_bytes = int(settings.upload_max_mb * 1024 * 1024)
     errors.install(app)
     app.include_router(router)
-    # Added before the audit middleware below, so it runs inside it: refusals are audited.
+    # The last added runs first: the audit sees every request, the guard's refusals included.
     app.add_middleware(BodyGuard, keys=app.state.keys, upload_limit=app.state.max_upload_bytes)
-
-    @app.middleware("http")
-    async def audit_and_limit(request: Request, call_next):
-        start = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            app.state.audit.write(
-                key_id=getattr(request.state, "key_id", None),
-                role=getattr(request.state, "role", None), method=request.method,
-                path=request.url.path, status=status,
-                latency_ms=(time.perf_counter() - start) * 1000,
-                client=request.client.host if request.client else None)
+    app.add_middleware(AuditMiddleware, log=app.state.audit)
 
     return app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,3 +23,36 @@ class AuditLog:
                            "client": client}, ensure_ascii=False)
         with self._lock, self.path.open("a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+class AuditMiddleware:
+    """A pure ASGI middleware (no per-request task and stream wrapping, unlike
+    BaseHTTPMiddleware): the status is taken from the response as it is sent, and the line is
+    written when the request ends, whether it was answered, refused or failed."""
+
+    def __init__(self, app, *, log: AuditLog):
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def sending(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            state = scope.get("state") or {}
+            client = scope.get("client")
+            self.log.write(key_id=state.get("key_id"), role=state.get("role"),
+                           method=scope["method"], path=scope["path"], status=status,
+                           latency_ms=(time.perf_counter() - start) * 1000,
+                           client=client[0] if client else None)

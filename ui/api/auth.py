@@ -52,7 +52,7 @@ def identify(request: Request) -> ApiKey | None:
         return None
 
 
-def caller(request: Request, key: str | None = Security(_api_key),
+async def caller(request: Request, key: str | None = Security(_api_key),
            bearer: HTTPAuthorizationCredentials | None = Security(_bearer)) -> ApiKey:
     """The authenticated key (recorded on the request for the audit log)."""
     entry = getattr(request.state, STATE_KEY, None)  # the body guard checked it already
@@ -75,7 +75,7 @@ def refusal(entry: ApiKey, allowed: Callable[[str], bool], action: str) -> HTTPE
 
 def require(allowed: Callable[[str], bool], action: str) -> Callable[..., ApiKey]:
     """A dependency admitting only roles for which `allowed(role)` holds."""
-    def dependency(entry: ApiKey = Depends(caller)) -> ApiKey:
+    async def dependency(entry: ApiKey = Depends(caller)) -> ApiKey:
         refused = refusal(entry, allowed, action)
         if refused is not None:
             raise refused

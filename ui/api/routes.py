@@ -28,10 +28,12 @@ _NOT_FOUND = {404: {"description": "未找到"}}
 _AUTH = {401: {"description": "未提供或无效的 API 密钥"}}
 
 
-def _ask(request: Request, question: str, who: ApiKey, intent: str | None = None) -> Answer:
-    with request.app.state.ask_lock:
-        return request.app.state.assistant.ask(question, show_phones=can_see_phones(who.role),
-                                               intent=intent)
+async def _ask(request: Request, question: str, who: ApiKey, intent: str | None = None
+               ) -> Answer:
+    # No global lock: the Assistant is thread-safe; ui.api.asking bounds how many compute at
+    # once and answers a repeated question from memory until the data changes.
+    return await request.app.state.asking.ask(question, show_phones=can_see_phones(who.role),
+                                              intent=intent)
 
 
 @router.get("/healthz", response_model=Health, response_model_exclude_none=True, tags=["系统"],
@@ -45,14 +47,14 @@ async def healthz(request: Request) -> Health:
 
 @router.post("/ask", response_model=Answer, tags=["问答"], responses=_AUTH,
              summary="提问：答案、事实、引用（专家电话按角色打码）")
-def ask(body: AskRequest, request: Request, who: Caller) -> Answer:
-    return _ask(request, body.question, who)
+async def ask(body: AskRequest, request: Request, who: Caller) -> Answer:
+    return await _ask(request, body.question, who)
 
 
 @router.post("/duty-card", response_model=Answer, tags=["问答"], responses=_AUTH,
              summary="值班卡：牵头/配合单位、适用预案、响应级别、专家、物资")
-def duty_card(body: DutyCardRequest, request: Request, who: Caller) -> Answer:
-    return _ask(request, body.incident, who, intent="duty_card")
+async def duty_card(body: DutyCardRequest, request: Request, who: Caller) -> Answer:
+    return await _ask(request, body.incident, who, intent="duty_card")
 
 
 @router.get("/experts", response_model=ExpertSearchResult, tags=["专家"], responses=_AUTH,
@@ -64,12 +66,11 @@ def experts(request: Request, who: Caller,
             region: Annotated[SearchText, Query(description="如“某区”“本区”")] = None,
             include_inactive: Annotated[bool, Query(description="包含暂停、退出的专家")] = False,
             limit: Annotated[int, Query(ge=1, le=100)] = 20) -> ExpertSearchResult:
-    with request.app.state.ask_lock:
-        gazetteer = request.app.state.assistant.gazetteer()
-        return search_experts(request.app.state.store, gazetteer, field=field, incident=incident,
-                              availability=availability, region=region,
-                              include_inactive=include_inactive,
-                              show_phones=can_see_phones(who.role), limit=limit)
+    gazetteer = request.app.state.assistant.gazetteer()
+    return search_experts(request.app.state.store, gazetteer, field=field, incident=incident,
+                          availability=availability, region=region,
+                          include_inactive=include_inactive,
+                          show_phones=can_see_phones(who.role), limit=limit)
 
 
 @router.get("/plans", response_model=list[browse.DocumentSummary], tags=["预案库"],
