@@ -1,7 +1,8 @@
 """The body guard, a pure ASGI middleware in front of every route:
 
-1. the caller is authenticated from the headers (and, for uploads, its role checked) before a
-   single byte of the body is read: a client without a key cannot make us spool its upload;
+1. a request that may carry a body is authenticated from its headers (and, for uploads, its
+   role checked) before a single byte of the body is read: a client without a key cannot make
+   us spool its upload;
 2. a body announced larger than the limit (Content-Length) is refused at once (413);
 3. every body is counted while it streams in — chunked or not — and refused as soon as it
    passes the limit (Starlette's RequestBodyLimitMiddleware), so nothing larger is ever read.
@@ -50,7 +51,7 @@ class BodyGuard:
             return
         path, method = scope["path"], scope["method"]
         headers = Headers(scope=scope)
-        if path not in PUBLIC:
+        if path not in PUBLIC and _may_carry_body(method, headers):
             try:
                 entry = authenticate(self.keys, headers)
                 remember(State(scope.setdefault("state", {})), entry)
@@ -74,6 +75,13 @@ class BodyGuard:
                 await _refuse(413, too_large_message(limit))(scope, receive, send)
                 return
         await self.counted[upload](scope, receive, send)
+
+
+def _may_carry_body(method: str, headers: Headers) -> bool:
+    """Requests the guard authenticates itself; the others (a plain GET) are authenticated by
+    their route's dependency, so an unknown path stays a 404."""
+    return (method not in ("GET", "HEAD", "OPTIONS") or "transfer-encoding" in headers
+            or headers.get("content-length", "0") not in ("", "0"))
 
 
 def _refuse(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
