@@ -124,3 +124,19 @@ def test_refusals_are_audited(base, settings) -> None:
     lines = Path(settings.audit_log).read_text("utf-8").splitlines()
     assert any('"status": 401' in ln and '"/documents"' in ln for ln in lines)
     assert not any("x-admin" in ln or "x-viewer" in ln for ln in lines)
+
+
+def test_failed_reupload_keeps_the_good_file(base, settings) -> None:
+    name = "复传预案.txt"
+    good = "示例县暴雨灾害专项应急预案\n\n1 总则\n暴雨灾害由示例县水务局牵头处置。\n".encode()
+    r = httpx.post(f"{base}/documents", headers=ADMIN, files={"files": (name, good)}, timeout=600)
+    assert r.status_code == 200 and r.json()["files"][0]["status"] == "ingested", r.text
+    bad = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8  # an image named .txt
+    r = httpx.post(f"{base}/documents", headers=ADMIN, files={"files": (name, bad)}, timeout=600)
+    [f] = r.json()["files"]
+    assert f["status"] == "failed" and name in f["error"]
+    assert str(settings.data_dir) not in r.text and "/tmp" not in r.text
+    uploads = settings.data_dir / "uploads"
+    assert (uploads / name).read_bytes() == good
+    assert not list(uploads.glob(".previous-*"))
+    assert httpx.delete(f"{base}/documents/{name}", headers=ADMIN).status_code == 200

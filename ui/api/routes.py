@@ -114,9 +114,9 @@ async def upload(request: Request, who: Admin,
                  force: Annotated[bool, Form(description="内容未变化也重新导入")] = False
                  ) -> UploadResult:
     state = request.app.state
-    paths = await uploads.save_all(files, state.settings.data_dir / "uploads",
+    saved = await uploads.save_all(files, state.settings.data_dir / "uploads",
                                    state.max_upload_bytes)
-    return await run_in_threadpool(uploads.ingest_saved, state, paths, kind, force)
+    return await run_in_threadpool(uploads.ingest_saved, state, saved, kind, force)
 
 
 @router.delete("/documents/{doc_id}", response_model=DeleteResult, tags=["文档管理"],
