@@ -178,7 +178,7 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
                                  end=NodeRef(label="Section", key=key),
                                  provenance=Provenance(doc_id=meta.doc_id, section_id=key,
                                                        section=s.path, quote=first)))
-    warnings: list[str] = []
+    warnings: list[str] = list(raw.warnings)
     seen = {(n.label, n.key): n for n in nodes}
     with collect_matches() as org_notes:  # organisation names mapped beyond the alias table
         for extractor in extractors_for(kind):
