@@ -25,6 +25,7 @@ _PROBLEMS = {
     "float_parsing": "应为数字", "literal_error": "取值无效", "enum": "取值无效",
     "greater_than_equal": "过小", "less_than_equal": "过大", "greater_than": "过小",
     "less_than": "过大", "value_error": "取值无效", "extra_forbidden": "不允许的字段",
+    "string_pattern_mismatch": "不能为空，也不能包含控制字符",
 }
 _STATUS = {404: "未找到该接口或资源。", 405: "不支持该请求方法。", 400: "请求无效。",
            401: "未授权。", 403: "无权访问。", 413: "请求体过大。", 415: "不支持的媒体类型。"}
@@ -33,9 +34,12 @@ _STATUS = {404: "未找到该接口或资源。", 405: "不支持该请求方法
 def _problem(err: dict) -> str:
     kind = err.get("type", "")
     text = _PROBLEMS.get(kind, "取值无效")
-    if kind == "value_error":  # our validators' messages are Chinese already
+    if kind == "value_error":  # our validators' messages are Chinese already; the framework's not
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
-        text = msg or text
+        if "UploadFile" in msg:
+            text = "应为上传的文件"
+        elif any("\u4e00" <= c <= "\u9fff" for c in msg):
+            text = msg
     limit = (err.get("ctx") or {}).get("max_length")
     if kind == "string_too_long" and limit:
         text = f"过长（最多 {limit} 个字符）"

@@ -16,10 +16,10 @@ from ui import services
 from ui.api import uploads
 from ui.api.auth import caller, identify, require
 from ui.api.models import (AskRequest, DeleteResult, DocumentKind, DutyCardRequest, Health,
-                           Text, UploadResult)
+                           Text, UploadResult, ValidationProblem)
 from ui.roles import ApiKey, can_manage_documents, can_see_phones, phone_redactor
 
-router = APIRouter()
+router = APIRouter(responses={422: {"model": ValidationProblem, "description": "请求参数无效"}})
 Caller = Annotated[ApiKey, Depends(caller)]
 Admin = Annotated[ApiKey, Depends(require(can_manage_documents, "上传或删除文档"))]
 SearchText = Annotated[Text | None, Query(max_length=100)]
