@@ -1,7 +1,7 @@
 """Fifty users at once: closed-loop clients asking the API over loopback, with `/healthz`
 probed throughout, optionally while an upload is being ingested.
 
-Usage: python bench/load.py [--data-dir D] [--clients 50] [--seconds 30] [--workers 1]
+Usage: python bench/load.py [--data-dir D] [--clients 50] [--seconds 30]
                             [--qa corpus/eval/dev_qa.jsonl] [--distinct N] [--during-ingest FILE]
 Starts `yingji serve` on 127.0.0.1 (a free port, a temporary key file) over an ingested data
 dir, runs the clients, stops the server and prints requests/s, p50/p95/max of /ask, the
@@ -48,7 +48,7 @@ def _pct(values: list[float], p: float) -> float:
 class Server:
     """`yingji serve` in a child process on a loopback port, with an admin key of its own."""
 
-    def __init__(self, data_dir: Path, workers: int):
+    def __init__(self, data_dir: Path):
         self.key = secrets.token_urlsafe(16)
         self._tmp = tempfile.TemporaryDirectory(prefix="yingji-load-")
         keys = Path(self._tmp.name) / "keys.toml"
@@ -59,8 +59,6 @@ class Server:
                "YINGJI_AUDIT_LOG": str(Path(self._tmp.name) / "audit.jsonl")}
         cmd = [sys.executable, "-m", "ui.cli", "serve", "--host", "127.0.0.1",
                "--port", str(self.port), "--data-dir", str(data_dir)]
-        if workers > 1:
-            cmd += ["--workers", str(workers)]
         self._proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE, text=True)
 
@@ -168,7 +166,6 @@ def main() -> None:
     ap.add_argument("--qa", default=str(ROOT / "corpus" / "eval" / "dev_qa.jsonl"))
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
-    ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--distinct", type=int, default=0,
                     help="cycle over the first N questions only (many desks, one incident); "
                          "0: every question of the QA file")
@@ -184,7 +181,7 @@ def main() -> None:
                  if ln.strip()]
     if args.distinct > 0:
         questions = questions[:args.distinct]
-    server = Server(settings.data_dir.resolve(), args.workers)
+    server = Server(settings.data_dir.resolve())
     try:
         server.wait_ready()
         # One warm-up pass (models and indexes loaded) before the clock starts.

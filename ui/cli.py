@@ -218,13 +218,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ui.api import create_app
+    from ui.api.audit import RefusedByServer
 
     settings = _settings(args)
     if not settings.api_keys_file.is_file():
         print(f"提示：未找到密钥文件 {settings.api_keys_file}，除 /healthz 外的请求都将被拒绝（401）；"
               f"可参照 config/api_keys.example.toml 创建。", file=sys.stderr)
     print(f"应急知识图谱 API：http://{args.host}:{args.port}/docs  （按 Ctrl+C 退出）", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    app = create_app(settings)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    # After the config set up logging: uvicorn refuses malformed requests (a 900 KB URL)
+    # before the app sees them, so its warning about them is audited too.
+    logging.getLogger("uvicorn.error").addHandler(RefusedByServer(app.state.audit))
+    uvicorn.Server(config).run()
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@ status, latency), appended to <data_dir>/logs/audit.jsonl."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from datetime import datetime, timezone
@@ -56,3 +57,20 @@ class AuditMiddleware:
                            method=scope["method"], path=scope["path"], status=status,
                            latency_ms=(time.perf_counter() - start) * 1000,
                            client=client[0] if client else None)
+
+
+class RefusedByServer(logging.Handler):
+    """Requests the HTTP server itself refuses before the app sees them (a 900 KB URL, broken
+    framing): uvicorn answers 400 and only logs a warning, so that warning becomes an audit line
+    too. Installed by `yingji serve` on uvicorn's error logger."""
+
+    MESSAGES = ("Invalid HTTP request received.",)
+
+    def __init__(self, log: AuditLog):
+        super().__init__(logging.WARNING)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() in self.MESSAGES:
+            self.log.write(key_id=None, role=None, method="", path="（服务器拒绝的无效请求）",
+                           status=400, latency_ms=0.0)
