@@ -81,3 +81,30 @@ def test_server_killed_then_found_again(settings) -> None:
             assert plain.address == second.bolt_uri
         finally:
             plain.close()
+
+
+def test_server_killed_mid_ingest_exits_2_without_traceback(settings) -> None:
+    import subprocess
+    import sys
+
+    from kg.backends.arcadedb_server import ensure_server
+
+    root = Path(__file__).resolve().parents[2]
+    info = ensure_server(settings)
+    env = {**os.environ, "YINGJI_DATA_DIR": str(settings.data_dir), "PYTHONPATH": str(root),
+           "YINGJI_TAXONOMY_DIR": str(settings.taxonomy_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "--no-index", "--force",
+                             str(root / "corpus" / "plans")], env=env, cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    store = open_store(settings)
+    try:
+        deadline = time.monotonic() + 300
+        while not store.query("documents"):  # the first document is in: kill mid-way
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+    finally:
+        store.close()
+    os.kill(info.pid, signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, out + err
+    assert "Traceback" not in err and "图数据库" in err, err
