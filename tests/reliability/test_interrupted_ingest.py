@@ -38,35 +38,39 @@ def env(kg_settings, embedding_model_dir) -> dict:
 
 # "commit": killed the moment the graph holds the new version (before the index build);
 # the numbers: killed that many seconds after the ingest started, wherever it is then.
-@pytest.mark.parametrize("kill_at", ["commit", 1.0, 6.0])
-def test_killed_ingest_is_repaired_by_the_next(kill_at, env, kg_settings, graph_store,
-                                               tmp_path) -> None:
-    doc = tmp_path / f"kill-{kill_at}.txt"
-    doc.write_text(TEXT.format(mark="甲一"), encoding="utf-8")
+KILL_POINTS = ["commit", 1.0, 6.0]
+
+
+def test_killed_ingest_is_repaired_by_the_next(env, kg_settings, graph_store, tmp_path) -> None:
+    doc = tmp_path / "kill-test.txt"
+    doc.write_text(TEXT.format(mark="甲零"), encoding="utf-8")
     first = _yingji(env, "ingest", str(doc))
     assert first.wait(600) == 0, first.communicate()
-    before = graph_store.document_version(doc.name)
+    old_mark = "甲零"
+    for n, kill_at in enumerate(KILL_POINTS, start=1):
+        before = graph_store.document_version(doc.name)
+        new_mark = f"乙{n}"
+        doc.write_text(TEXT.format(mark=new_mark), encoding="utf-8")
+        proc = _yingji(env, "ingest", str(doc))
+        deadline = time.monotonic() + 300
+        if kill_at == "commit":
+            while graph_store.document_version(doc.name) == before and proc.poll() is None:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+        else:
+            time.sleep(kill_at)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(60)
+        if kill_at == "commit":  # the state the issue found: new graph, old index
+            assert graph_store.document_version(doc.name) != before
+            assert graph_versions(graph_store) != indexed_versions(kg_settings.index_dir)
 
-    doc.write_text(TEXT.format(mark="乙二"), encoding="utf-8")
-    proc = _yingji(env, "ingest", str(doc))
-    deadline = time.monotonic() + 300
-    if kill_at == "commit":
-        while graph_store.document_version(doc.name) == before and proc.poll() is None:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-    else:
-        time.sleep(kill_at)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(60)
-    if kill_at == "commit":  # the state the issue found: new graph, old index
-        assert graph_store.document_version(doc.name) != before
-        assert graph_versions(graph_store) != indexed_versions(kg_settings.index_dir)
-
-    again = _yingji(env, "ingest", str(doc))
-    out, err = again.communicate(timeout=600)
-    assert again.returncode == 0, out + err
-    assert graph_versions(graph_store) == indexed_versions(kg_settings.index_dir)
-    texts = _indexed_texts(kg_settings)
-    assert "标记乙二" in texts and "标记甲一" not in texts
-    if kill_at == "commit":
-        assert "未变化" in out and "已重建索引" in out
+        again = _yingji(env, "ingest", str(doc))
+        out, err = again.communicate(timeout=600)
+        assert again.returncode == 0, (kill_at, out + err)
+        assert graph_versions(graph_store) == indexed_versions(kg_settings.index_dir), kill_at
+        texts = _indexed_texts(kg_settings)
+        assert f"标记{new_mark}" in texts and f"标记{old_mark}" not in texts, kill_at
+        if kill_at == "commit":
+            assert "未变化" in out and "已重建索引" in out
+        old_mark = new_mark
