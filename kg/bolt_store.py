@@ -69,6 +69,7 @@ class BoltGraphStore:
         self._driver_options = {"connection_timeout": connect_timeout, **driver_options,
                                 "max_transaction_retry_time": 0}  # retried here instead
         self._lock = threading.Lock()
+        self._closed = False
         self._driver: neo4j.Driver | None = None
         self._endpoint: Endpoint | None = None
         try:
@@ -130,6 +131,7 @@ class BoltGraphStore:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             driver, self._driver, self._endpoint = self._driver, None, None
         if driver is not None:
             driver.close()
@@ -174,6 +176,8 @@ class BoltGraphStore:
 
     def _current(self) -> tuple[neo4j.Driver, Endpoint]:
         """The driver for where the server is now; a new one when there is none yet."""
+        if self._closed:
+            raise GraphUnavailable("图数据库连接已关闭。")
         with self._lock:
             if self._driver is not None and self._endpoint is not None:
                 return self._driver, self._endpoint
@@ -216,6 +220,12 @@ class BoltGraphStore:
             try:
                 return work(driver)
             except (DriverError, Neo4jError, OSError) as e:
+                if self._closed:
+                    raise
+                current = self._driver
+                if current is not None and current is not driver:
+                    driver, endpoint = self._current()  # replaced by another thread meanwhile
+                    continue
                 if isinstance(e, (Neo4jError, DriverError)) and not _lost_connection(e) \
                         and not e.is_retryable():
                     raise
