@@ -32,6 +32,8 @@ class RawDocument(BaseModel):
     encoding: str | None = None  # text formats only
     title: str = ""
     blocks: list[Block] = Field(default_factory=list)
+    # What the reader could not take over faithfully (a formula without its computed value).
+    warnings: list[str] = Field(default_factory=list)
 
     def full_text(self) -> str:
         return "\n".join(b.text for b in self.blocks)

@@ -22,10 +22,11 @@ from ingest.extract.plan import plan_level
 from ingest.extract.registry import extractors_for
 from ingest.normalize import annotate, collect_matches, warnings_for
 from ingest.readers import read_document, supported_suffixes
+from ingest.readers.archive import DEFAULT_MAX_UNZIPPED_MB
 from ingest.structure import parse_sections, sentences
 from ingest.taxonomy import Taxonomy
 from kg.model import DocumentMeta, GraphBatch, Node, NodeRef, Provenance, Relationship
-from kg.store import GraphStore
+from kg.store import GraphStore, GraphUnavailable
 
 log = logging.getLogger(__name__)
 IGNORE_FILE = ".yingjiignore"
@@ -46,6 +47,13 @@ class FileResult(BaseModel):
 
 class IngestReport(BaseModel):
     files: list[FileResult] = Field(default_factory=list)
+    # Documents whose passage index was found out of step with the graph and rebuilt (an
+    # earlier ingest interrupted between its graph commit and its index build).
+    index_repaired: list[str] = Field(default_factory=list)
+
+    @property
+    def changed_ids(self) -> set[str]:
+        return {f.doc_id for f in self.files if f.status == "ingested"}
 
     @property
     def failed(self) -> list[FileResult]:
@@ -128,12 +136,14 @@ class _Clock:
 
 
 def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
-                phases: dict[str, float] | None = None) -> tuple[GraphBatch, list[str]]:
+                phases: dict[str, float] | None = None, *,
+                max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB) -> tuple[GraphBatch, list[str]]:
     """Read, structure, classify and extract one file. Raises ReadError on unreadable input.
-    `phases`, when given, receives the seconds spent reading, structuring and extracting."""
+    `phases`, when given, receives the seconds spent reading, structuring and extracting;
+    `max_unzipped_mb` bounds what a DOCX/XLSX may decompress to."""
     clock = _Clock(phases)
     data = path.read_bytes()
-    raw = read_document(path)
+    raw = read_document(path, max_unzipped_mb=max_unzipped_mb)
     clock.lap("read")
     sections = parse_sections(raw.blocks, raw.title)
     if kind:
@@ -168,7 +178,7 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
                                  end=NodeRef(label="Section", key=key),
                                  provenance=Provenance(doc_id=meta.doc_id, section_id=key,
                                                        section=s.path, quote=first)))
-    warnings: list[str] = []
+    warnings: list[str] = list(raw.warnings)
     seen = {(n.label, n.key): n for n in nodes}
     with collect_matches() as org_notes:  # organisation names mapped beyond the alias table
         for extractor in extractors_for(kind):
@@ -194,12 +204,14 @@ def build_batch(path: Path, taxonomy: Taxonomy, kind: str | None = None,
 def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *,
                  force: bool = False, kind: str | None = None,
                  progress: Callable[[FileResult], None] | None = None,
-                 max_file_mb: float | None = None) -> IngestReport:
-    """`max_file_mb`: a larger file is refused (reported as failed); None sets no limit."""
+                 max_file_mb: float | None = None,
+                 max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB) -> IngestReport:
+    """`max_file_mb`: a larger file is refused (reported as failed); None sets no limit.
+    `max_unzipped_mb`: likewise for what a DOCX/XLSX decompresses to."""
     report = IngestReport()
     for path in discover(paths):
         result = ingest_file(path, store, taxonomy, force=force, kind=kind,
-                             max_file_mb=max_file_mb)
+                             max_file_mb=max_file_mb, max_unzipped_mb=max_unzipped_mb)
         report.files.append(result)
         if progress:
             progress(result)
@@ -207,7 +219,8 @@ def ingest_paths(paths: Iterable[Path], store: GraphStore, taxonomy: Taxonomy, *
 
 
 def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: bool = False,
-                kind: str | None = None, max_file_mb: float | None = None) -> FileResult:
+                kind: str | None = None, max_file_mb: float | None = None,
+                max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB) -> FileResult:
     phases: dict[str, float] = {}
     try:
         if not path.is_file():
@@ -220,12 +233,15 @@ def ingest_file(path: Path, store: GraphStore, taxonomy: Taxonomy, *, force: boo
             version = document_version(path.read_bytes(), taxonomy)
             if store.document_version(doc_id_for(path)) == version:
                 return FileResult(path=str(path), doc_id=doc_id_for(path), status="unchanged")
-        batch, warnings = build_batch(path, taxonomy, kind, phases)
+        batch, warnings = build_batch(path, taxonomy, kind, phases,
+                                      max_unzipped_mb=max_unzipped_mb)
         clock = _Clock(phases)
         store.write_document(batch)
         clock.lap("write")
     except ReadError as e:
         return FileResult(path=str(path), doc_id=doc_id_for(path), status="failed", error=str(e))
+    except GraphUnavailable:  # not this file's fault, and no later file can be written either
+        raise
     except Exception as e:  # one broken file must not stop the others
         log.exception("ingest failed for %s", path)
         return FileResult(path=str(path), doc_id=doc_id_for(path), status="failed",

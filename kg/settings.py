@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
+    # How long a transient graph error (deadlock, conflict, a server restarting) is retried,
+    # and how long connecting may take; a server that is not running fails at once.
+    graph_retry_seconds: float = 30.0
+    graph_connect_timeout: float = 5.0
     arcadedb_heap: str = "1g"
     arcadedb_database: str = "yingji"
     # Where the converted sentence-transformers model lives; default under the data dir.
@@ -32,7 +36,11 @@ class Settings(BaseSettings):
     upload_max_mb: float = 20.0
     # Ingest refuses a file larger than this (MB), alone, so one huge file cannot hold the rest.
     max_file_mb: float = 50.0
+    # A DOCX/XLSX (zip) may decompress to at most this (MB): zip bombs are refused unread.
+    max_unzipped_mb: float = 50.0
     audit_log: Path | None = None  # default <data_dir>/logs/audit.jsonl
+    # API: questions computed at once per process (0: one per CPU core); more wait their turn.
+    ask_concurrency: int = 0
 
     @property
     def embedding_model_dir(self) -> Path:

@@ -12,6 +12,16 @@ from pydantic import BaseModel
 from kg.model import GraphBatch
 
 
+class GraphUnavailable(RuntimeError):
+    """The graph server cannot be reached now (stopped, killed, restarting). The message is
+    for users (Chinese, no internal addresses); `address` is for administrators and logs."""
+
+    def __init__(self, message: str = "图数据库暂时不可用（服务未运行或正在重启），请稍后重试。",
+                 address: str = ""):
+        super().__init__(message)
+        self.address = address
+
+
 class WriteResult(BaseModel):
     doc_id: str
     nodes: int  # nodes written (created or merged) for this document

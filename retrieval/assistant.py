@@ -6,6 +6,7 @@ re-ingested (index stamp changed) and reloads its gazetteer and passage indexes.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -117,14 +118,22 @@ class Assistant:
         self._gazetteer: Gazetteer | None = None
         self._scopes = ScopeIndex([])
         self._issuers: dict[str, str] = {}
+        # Asking is thread-safe (a web server's threads share one Assistant): the lock only
+        # guards rebuilding what the questions read, once per data change, never an answer.
+        self._lock = threading.Lock()
 
     def _refresh(self) -> None:
         gen = self._generation()
-        if gen != self._seen_generation or self._gazetteer is None:
-            self._gazetteer = build_gazetteer(self._store, self._embedder_factory)
+        if gen == self._seen_generation and self._gazetteer is not None:
+            return
+        with self._lock:
+            if gen == self._seen_generation and self._gazetteer is not None:
+                return  # another thread rebuilt it while this one waited
+            gazetteer = build_gazetteer(self._store, self._embedder_factory)
             docs = self._store.query("document_list", kind=None, doc_id=None)
             self._scopes = ScopeIndex(docs)
             self._issuers = {d["doc_id"]: d.get("issuer") or "" for d in docs if d.get("doc_id")}
+            self._gazetteer = gazetteer
             self._seen_generation = gen
 
     def ask(self, question: str, *, show_phones: bool = False, intent: str | None = None
@@ -207,7 +216,9 @@ class Assistant:
 
     def _search(self):
         if self._passages is None and self._passages_factory is not None:
-            self._passages = self._passages_factory()
+            with self._lock:
+                if self._passages is None:
+                    self._passages = self._passages_factory()
         return self._passages
 
     def _rank(self, q: str, scope: Scope):

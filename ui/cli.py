@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from kg.store import GraphUnavailable
 from ui import services
 from ui.roles import ROLES, can_see_phones
 from ui.table import render
@@ -49,6 +50,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"\n共 {n} 个文件：入库 {sum(r.status == 'ingested' for r in report.files)}，"
           f"未变化 {sum(r.status == 'unchanged' for r in report.files)}，失败 {failed}；"
           f"新写入事实 {sum(by_type.values())} 条。")
+    if report.index_repaired:
+        print(f"检索索引与图谱不一致的文档 {len(report.index_repaired)} 个（上次导入可能被中断），已重建索引："
+              + "、".join(report.index_repaired[:5]) + ("等" if len(report.index_repaired) > 5 else ""))
     if by_type:
         print("事实按类型：" + "、".join(f"{k} {v}" for k, v in
                                       sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))))
@@ -214,13 +218,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ui.api import create_app
+    from ui.api.audit import RefusedByServer
 
     settings = _settings(args)
     if not settings.api_keys_file.is_file():
         print(f"提示：未找到密钥文件 {settings.api_keys_file}，除 /healthz 外的请求都将被拒绝（401）；"
               f"可参照 config/api_keys.example.toml 创建。", file=sys.stderr)
     print(f"应急知识图谱 API：http://{args.host}:{args.port}/docs  （按 Ctrl+C 退出）", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    app = create_app(settings)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    # After the config set up logging: uvicorn refuses malformed requests (a 900 KB URL)
+    # before the app sees them, so its warning about them is audited too.
+    logging.getLogger("uvicorn.error").addHandler(RefusedByServer(app.state.audit))
+    uvicorn.Server(config).run()
     return EXIT_OK
 
 
@@ -296,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except services.ServiceError as e:
         print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILURES
+    except GraphUnavailable as e:  # the server died mid-command: each document is whole
+        print(f"错误：{e} 已写入的文档保持完整，其余未处理；请稍后重新运行该命令。", file=sys.stderr)
         return EXIT_FAILURES
 
 

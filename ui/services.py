@@ -60,11 +60,12 @@ def data_status(settings: Settings, store) -> DataStatus:
                       last_update=last)
 
 
-def open_store(settings: Settings):
+def open_store(settings: Settings, *, revive: bool = False):
+    """`revive`: a long-lived process (the API) restarts a dead graph server in the background."""
     from kg.connect import open_store as _open
 
     try:
-        store = _open(settings)
+        store = _open(settings, revive=revive)
     except Exception as e:  # server failed to start, wrong credentials, unreachable Neo4j
         raise ServiceError(f"无法连接图数据库：{e}") from e
     store.ensure_schema()
@@ -109,14 +110,20 @@ def ingest(settings: Settings, paths: list[Path], *, force: bool = False, kind: 
     store = open_store(settings)
     try:
         report = ingest_paths(paths, store, taxonomy(settings), force=force, kind=kind,
-                              progress=progress, max_file_mb=settings.max_file_mb)
+                              progress=progress, max_file_mb=settings.max_file_mb,
+                              max_unzipped_mb=settings.max_unzipped_mb)
         for path in catalogues:  # the law catalogue is a data table with its own loader
             result = ingest_catalogue(path, store, force=force)
             report.files.append(result)
             if progress:
                 progress(result)
-        if build_index and (report.changed or not _index_exists(settings)):
-            _build_index(settings, store)
+        if build_index:
+            # Not only when something changed: an earlier ingest may have been killed after
+            # its graph commit and before its index build. What differs is rebuilt now.
+            stale = index_differences(settings, store)
+            if report.changed or stale:
+                _build_index(settings, store)
+                report.index_repaired = [d for d in stale if d not in report.changed_ids]
         return report
     finally:
         store.close()
@@ -141,16 +148,33 @@ def rebuild_index(settings: Settings) -> int:
         store.close()
 
 
-def _index_exists(settings: Settings) -> bool:
+def index_differences(settings: Settings, store) -> list[str]:
+    """Documents the passage indexes hold in another version than the graph (or not at all)."""
+    from retrieval.index_manifest import differences, graph_versions
     from retrieval.passages import index_generation
 
-    return index_generation(settings.index_dir) is not None
+    graph = graph_versions(store)
+    if index_generation(settings.index_dir) is None:
+        return sorted(graph) or ["（索引未建立）"]
+    return differences(graph, settings.index_dir)
+
+
+def repair_index(settings: Settings, store) -> list[str]:
+    """Rebuild the indexes when they differ from the graph (a start-up check); what differed."""
+    stale = index_differences(settings, store)
+    if stale:
+        _build_index(settings, store)
+    return stale
 
 
 def _build_index(settings: Settings, store) -> int:
+    from retrieval.index_manifest import graph_versions, record
     from retrieval.passages import build_indexes
 
-    return build_indexes(store, settings.index_dir, embedder(settings))
+    versions = graph_versions(store)  # read first: the indexes are at least this new
+    n = build_indexes(store, settings.index_dir, embedder(settings))
+    record(settings.index_dir, versions)
+    return n
 
 
 def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str] | None = None,
@@ -168,7 +192,7 @@ def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str
         if not Path(draft).is_file():
             raise ServiceError(f"草案文件不存在：{draft}")
         try:
-            batch, _ = build_batch(Path(draft), tax)
+            batch, _ = build_batch(Path(draft), tax, max_unzipped_mb=settings.max_unzipped_mb)
         except ReadError as e:
             raise ServiceError(f"无法读取草案：{e}") from e
     store = open_store(settings)
@@ -183,12 +207,20 @@ def run_checks(settings: Settings, draft: Path | None = None, *, rules: list[str
         store.close()
 
 
+def data_generation(settings: Settings) -> Callable[[], str | None]:
+    """A token that changes whenever any process changed the data (every ingest and delete
+    rebuilds the indexes), for caches of answers."""
+    from retrieval.passages import index_generation
+
+    return lambda: index_generation(settings.index_dir)
+
+
 @contextlib.contextmanager
-def assistant(settings: Settings) -> Iterator:
+def assistant(settings: Settings, *, revive: bool = False) -> Iterator:
     from retrieval.assistant import Assistant
     from retrieval.passages import HybridPassageSearch, index_generation
 
-    store = open_store(settings)
+    store = open_store(settings, revive=revive)
     shared: list = []  # one embedder (loaded on first use) for passages and entity linking
     emb = lambda: shared[0] if shared else (shared.append(embedder(settings)) or shared[0])  # noqa: E731
     try:

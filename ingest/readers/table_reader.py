@@ -138,12 +138,44 @@ class XlsxReader:
             blocks.append(Block(text=ws.title, kind="heading", heading_level=1,
                                 position=f"工作表“{ws.title}”"))
             _rows_to_blocks(rows, ws.title, blocks, spanning)
+        warnings = _uncomputed_formulas(path, wb)
         wb.close()
         if not blocks:
             raise ReadError(f"{path}: 表格为空")
         title = next((b.text for b in blocks if b.heading_level == 2), "") \
             or (wb.properties.title or "") or path.stem
-        return RawDocument(path=str(path), format="xlsx", title=title, blocks=blocks)
+        return RawDocument(path=str(path), format="xlsx", title=title, blocks=blocks,
+                           warnings=warnings)
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _uncomputed_formulas(path: Path, values) -> list[str]:
+    """Formula cells the file holds no computed value for (a sheet written by a program, never
+    opened in Excel): read as blank, so each sheet with such cells is named with its rows."""
+    import zipfile
+
+    import openpyxl
+
+    with zipfile.ZipFile(path) as z:  # the archive check has bounded these sizes already
+        if not any(_FORMULA.search(z.read(n)) for n in z.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            return []
+    formulas = openpyxl.load_workbook(str(path), data_only=False)
+    out = []
+    for ws in formulas.worksheets:
+        if ws.sheet_state != "visible" or ws.title not in values.sheetnames:
+            continue
+        shown = values[ws.title]
+        rows = sorted({c.row for row in ws.iter_rows() for c in row
+                       if c.data_type == "f" and shown.cell(c.row, c.column).value is None})
+        if rows:
+            listed = "、".join(map(str, rows[:10])) + ("等" if len(rows) > 10 else "")
+            out.append(f"工作表“{ws.title}”第{listed}行含公式但文件中没有计算结果，这些单元格按空白导入"
+                       f"（请在 Excel 中打开并保存后重新导入）")
+    formulas.close()
+    return out
 
 
 class CsvReader:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from kg.settings import Settings
 from ui import services
 from ui.api import errors
-from ui.api.audit import AuditLog
+from ui.api.asking import Asking
+from ui.api.audit import AuditLog, AuditMiddleware
+from ui.api.guard import BodyGuard
+from ui.api.health import HealthProbe
 from ui.api.routes import router
 from ui.roles import KeyFile
 
@@ -23,18 +25,23 @@ DESCRIPTION = """应急知识图谱助手 API：问答、值班卡、专家查�
 角色：viewer（查看，专家电话打码）、duty_officer（值班员，可见电话）、admin（管理员，可上传和删除文档）。
 """
 
-# Multipart framing around an uploaded file: allowed on top of the file size limit.
-ENVELOPE_BYTES = 64 * 1024
-
 
 def create_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with contextlib.ExitStack() as stack:
-            store = services.open_store(settings)
+            # revive: a graph server that dies is restarted in the background; meanwhile
+            # requests get a quick 503, and the store finds the new server's address itself.
+            store = services.open_store(settings, revive=True)
             stack.callback(store.close)
+            # an ingest killed before its index build left the index behind: repair it now
+            await run_in_threadpool(services.repair_index, settings, store)
             app.state.store = store
-            app.state.assistant = stack.enter_context(services.assistant(settings))
+            app.state.health = HealthProbe(store)
+            stack.callback(app.state.health.close)
+            app.state.assistant = stack.enter_context(services.assistant(settings, revive=True))
+            app.state.asking = Asking(app.state.assistant, services.data_generation(settings),
+                                      settings.ask_concurrency)
             yield
 
     app = FastAPI(title="应急知识图谱助手 API", version="0.1.0", description=DESCRIPTION,
@@ -42,43 +49,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.keys = KeyFile(settings.api_keys_file)
     app.state.audit = AuditLog(settings.audit_log_file)
-    app.state.ask_lock = threading.Lock()  # answer modules keep per-process caches
     app.state.manage_lock = threading.Lock()  # one ingest or delete at a time
     app.state.max_upload_bytes = int(settings.upload_max_mb * 1024 * 1024)
     errors.install(app)
     app.include_router(router)
-
-    @app.middleware("http")
-    async def audit_and_limit(request: Request, call_next):
-        start = time.perf_counter()
-        status = 500
-        try:
-            response = _too_large(request, app.state.max_upload_bytes)
-            if response is None:
-                response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            app.state.audit.write(
-                key_id=getattr(request.state, "key_id", None),
-                role=getattr(request.state, "role", None), method=request.method,
-                path=request.url.path, status=status,
-                latency_ms=(time.perf_counter() - start) * 1000,
-                client=request.client.host if request.client else None)
+    # The last added runs first: the audit sees every request, the guard's refusals included.
+    app.add_middleware(BodyGuard, keys=app.state.keys, upload_limit=app.state.max_upload_bytes)
+    app.add_middleware(AuditMiddleware, log=app.state.audit)
 
     return app
 
-
-def _too_large(request: Request, limit: int) -> JSONResponse | None:
-    """Refuse a body announced larger than the upload limit before reading it."""
-    length = request.headers.get("content-length")
-    if length is None:
-        return None
-    try:
-        size = int(length)
-    except ValueError:
-        return JSONResponse({"detail": "请求头 Content-Length 无效。"}, status_code=400)
-    if size > limit + ENVELOPE_BYTES:
-        mb = limit / 1024 / 1024
-        return JSONResponse({"detail": f"上传内容过大：上限为 {mb:g} MB。"}, status_code=413)
-    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from ingest.pipeline import FileResult
 
@@ -21,7 +21,22 @@ def clean_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(clean_text)]
+# The same rule in the schema (clients and schema-driven tests see it): at least one visible
+# character and no control characters (tab and line breaks allowed).
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+TEXT_PATTERN = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), AfterValidator(clean_text)]
+
+
+class Problem(BaseModel):
+    位置: str = Field(description="出错的位置，如“请求体 question”")
+    问题: str = Field(description="问题说明")
+
+
+class ValidationProblem(BaseModel):
+    """The 422 body: a one-line summary and each problem (in Chinese)."""
+    detail: str
+    errors: list[Problem]
 
 
 class AskRequest(BaseModel):
@@ -47,11 +62,18 @@ class DeleteResult(BaseModel):
     message: str
 
 
+class HealthDetail(BaseModel):
+    """Internals shown to administrators only."""
+    graph_address: str = ""
+    error: str = ""
+    counted_seconds_ago: float | None = None
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     graph: bool
     documents: int | None = None
-    detail: str = ""
+    internals: HealthDetail | None = Field(default=None, description="仅管理员可见")
 
 
 DocumentKind = Literal["plan", "regulation", "duty_list", "expert_roster", "other", "all"]

@@ -14,12 +14,12 @@ from retrieval.answers.expert_search import ExpertSearchResult, search_experts
 from retrieval.contract import Answer
 from ui import services
 from ui.api import uploads
-from ui.api.auth import caller, require
+from ui.api.auth import caller, identify, require
 from ui.api.models import (AskRequest, DeleteResult, DocumentKind, DutyCardRequest, Health,
-                           Text, UploadResult)
+                           Text, UploadResult, ValidationProblem)
 from ui.roles import ApiKey, can_manage_documents, can_see_phones, phone_redactor
 
-router = APIRouter()
+router = APIRouter(responses={422: {"model": ValidationProblem, "description": "请求参数无效"}})
 Caller = Annotated[ApiKey, Depends(caller)]
 Admin = Annotated[ApiKey, Depends(require(can_manage_documents, "上传或删除文档"))]
 SearchText = Annotated[Text | None, Query(max_length=100)]
@@ -28,31 +28,33 @@ _NOT_FOUND = {404: {"description": "未找到"}}
 _AUTH = {401: {"description": "未提供或无效的 API 密钥"}}
 
 
-def _ask(request: Request, question: str, who: ApiKey, intent: str | None = None) -> Answer:
-    with request.app.state.ask_lock:
-        return request.app.state.assistant.ask(question, show_phones=can_see_phones(who.role),
-                                               intent=intent)
+async def _ask(request: Request, question: str, who: ApiKey, intent: str | None = None
+               ) -> Answer:
+    # No global lock: the Assistant is thread-safe; ui.api.asking bounds how many compute at
+    # once and answers a repeated question from memory until the data changes.
+    return await request.app.state.asking.ask(question, show_phones=can_see_phones(who.role),
+                                              intent=intent)
 
 
-@router.get("/healthz", response_model=Health, tags=["系统"], summary="健康检查（无需密钥）")
-def healthz(request: Request) -> Health:
-    try:
-        n = len(request.app.state.store.query("documents"))
-    except Exception as e:  # the graph server went away: say so, do not fail the probe
-        return Health(status="degraded", graph=False, detail=f"图数据库不可用：{e}")
-    return Health(status="ok", graph=True, documents=n)
+@router.get("/healthz", response_model=Health, response_model_exclude_none=True, tags=["系统"],
+            summary="健康检查（无需密钥；管理员密钥另见内部信息）")
+async def healthz(request: Request) -> Health:
+    """Answers on the event loop within ~50 ms whatever the load (never queued behind asks)."""
+    who = identify(request)
+    return await request.app.state.health.check(admin=who is not None and
+                                                can_manage_documents(who.role))
 
 
 @router.post("/ask", response_model=Answer, tags=["问答"], responses=_AUTH,
              summary="提问：答案、事实、引用（专家电话按角色打码）")
-def ask(body: AskRequest, request: Request, who: Caller) -> Answer:
-    return _ask(request, body.question, who)
+async def ask(body: AskRequest, request: Request, who: Caller) -> Answer:
+    return await _ask(request, body.question, who)
 
 
 @router.post("/duty-card", response_model=Answer, tags=["问答"], responses=_AUTH,
              summary="值班卡：牵头/配合单位、适用预案、响应级别、专家、物资")
-def duty_card(body: DutyCardRequest, request: Request, who: Caller) -> Answer:
-    return _ask(request, body.incident, who, intent="duty_card")
+async def duty_card(body: DutyCardRequest, request: Request, who: Caller) -> Answer:
+    return await _ask(request, body.incident, who, intent="duty_card")
 
 
 @router.get("/experts", response_model=ExpertSearchResult, tags=["专家"], responses=_AUTH,
@@ -64,12 +66,11 @@ def experts(request: Request, who: Caller,
             region: Annotated[SearchText, Query(description="如“某区”“本区”")] = None,
             include_inactive: Annotated[bool, Query(description="包含暂停、退出的专家")] = False,
             limit: Annotated[int, Query(ge=1, le=100)] = 20) -> ExpertSearchResult:
-    with request.app.state.ask_lock:
-        gazetteer = request.app.state.assistant.gazetteer()
-        return search_experts(request.app.state.store, gazetteer, field=field, incident=incident,
-                              availability=availability, region=region,
-                              include_inactive=include_inactive,
-                              show_phones=can_see_phones(who.role), limit=limit)
+    gazetteer = request.app.state.assistant.gazetteer()
+    return search_experts(request.app.state.store, gazetteer, field=field, incident=incident,
+                          availability=availability, region=region,
+                          include_inactive=include_inactive,
+                          show_phones=can_see_phones(who.role), limit=limit)
 
 
 @router.get("/plans", response_model=list[browse.DocumentSummary], tags=["预案库"],
@@ -113,9 +114,9 @@ async def upload(request: Request, who: Admin,
                  force: Annotated[bool, Form(description="内容未变化也重新导入")] = False
                  ) -> UploadResult:
     state = request.app.state
-    paths = await uploads.save_all(files, state.settings.data_dir / "uploads",
+    saved = await uploads.save_all(files, state.settings.data_dir / "uploads",
                                    state.max_upload_bytes)
-    return await run_in_threadpool(uploads.ingest_saved, state, paths, kind, force)
+    return await run_in_threadpool(uploads.ingest_saved, state, saved, kind, force)
 
 
 @router.delete("/documents/{doc_id}", response_model=DeleteResult, tags=["文档管理"],
@@ -158,4 +159,4 @@ def _run_checks(settings, path, rules, severity, doc_id, semantic) -> CheckRepor
         return services.run_checks(settings, path, rules=rules, severity=severity, doc_id=doc_id,
                                    semantic=semantic)
     except services.ServiceError as e:  # unreadable draft, unknown rule: the caller's input
-        raise HTTPException(400, str(e)) from None
+        raise HTTPException(400, uploads.without_dirs(str(e), [path] if path else [])) from None

@@ -6,8 +6,10 @@ import contextlib
 import os
 import tempfile
 import unicodedata
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from fastapi import HTTPException, UploadFile
 
@@ -33,8 +35,15 @@ def safe_name(filename: str | None) -> str:
     return name
 
 
-async def save_all(files: list[UploadFile], directory: Path, limit: int) -> list[Path]:
-    """Every file checked before any is kept, so a bad request leaves nothing behind."""
+class Saved(NamedTuple):
+    path: Path
+    previous: Path | None  # the earlier file of that name, kept until the new one is ingested
+
+
+async def save_all(files: list[UploadFile], directory: Path, limit: int) -> list[Saved]:
+    """Every file checked before any is kept, so a bad request leaves nothing behind. A file
+    replacing an earlier one of the same name keeps that one aside (a hard link) until the new
+    one is ingested: a failed re-upload restores it."""
     names = [safe_name(f.filename) for f in files]
     if len(set(names)) != len(names):
         raise HTTPException(400, "同一次上传中有重名文件。")
@@ -53,9 +62,15 @@ async def save_all(files: list[UploadFile], directory: Path, limit: int) -> list
                     out.write(chunk)
             if size == 0:
                 raise HTTPException(400, f"文件“{name}”为空。")
+        saved = []
         for tmp, final in staged:
+            previous = None
+            if final.is_file():
+                previous = directory / f".previous-{uuid.uuid4().hex[:12]}-{final.name}"
+                os.link(final, previous)
             os.replace(tmp, final)
-        return [final for _, final in staged]
+            saved.append(Saved(final, previous))
+        return saved
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
@@ -71,20 +86,43 @@ def managing(state) -> Iterator[None]:
         state.manage_lock.release()
 
 
-def ingest_saved(state, paths: list[Path], kind: str | None, force: bool) -> UploadResult:
-    """Ingest the saved files; a file that failed is removed again (its old facts stay)."""
-    with managing(state):
-        report = services.ingest(state.settings, paths, force=force, kind=kind)
-    saved = {p.name: p for p in paths}
+def ingest_saved(state, saved: list[Saved], kind: str | None, force: bool) -> UploadResult:
+    """Ingest the saved files. A file that failed is removed again, or the earlier file of its
+    name put back (its old facts stay too); messages name files, not server directories."""
+    paths = [s.path for s in saved]
+    try:
+        with managing(state):
+            report = services.ingest(state.settings, paths, force=force, kind=kind)
+    except BaseException:
+        for s in saved:  # what the graph now holds is unknown: keep the new files
+            if s.previous is not None:
+                s.previous.unlink(missing_ok=True)
+        raise
+    by_name = {s.path.name: s for s in saved}
     files = []
     for r in report.files:  # the pipeline's order, not ours: match by file name
         name = Path(r.path).name
-        if r.status == "failed" and name in saved:
-            saved[name].unlink(missing_ok=True)
-        files.append(r.model_copy(update={"path": name}))
+        s = by_name.get(name)
+        if s is not None and r.status == "failed":
+            if s.previous is not None:
+                os.replace(s.previous, s.path)
+            else:
+                s.path.unlink(missing_ok=True)
+        elif s is not None and s.previous is not None:
+            s.previous.unlink(missing_ok=True)
+        files.append(r.model_copy(update={
+            "path": name, "error": without_dirs(r.error, paths),
+            "warnings": [without_dirs(w, paths) for w in r.warnings]}))
     count = lambda s: sum(r.status == s for r in files)  # noqa: E731
     return UploadResult(files=files, ingested=count("ingested"), unchanged=count("unchanged"),
                         failed=count("failed"))
+
+
+def without_dirs(message: str, paths: list[Path]) -> str:
+    """A message naming files by their own name, never by the server's directories."""
+    for p in paths:
+        message = message.replace(str(p.resolve()), p.name).replace(str(p), p.name)
+    return message
 
 
 def forget(directory: Path, doc_id: str) -> None:
@@ -101,7 +139,7 @@ async def draft_file(upload: UploadFile | None, limit: int) -> AsyncIterator[Pat
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="yingji-draft-") as tmp:
-        [path] = await save_all([upload], Path(tmp), limit)
+        [(path, _)] = await save_all([upload], Path(tmp), limit)
         yield path
 
 
