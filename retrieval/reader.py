@@ -597,7 +597,7 @@ def rank(question: str, sections: list[Section], scope: Scope, df: tuple[dict[st
                 # of its clauses ("港口……蓝色预警由谁发布": 港口 is the plan's, not the clause's)
                 # a sentence going on from the one before ("……组织专家论证。论证专家不少于5人")
                 # says it of the same thing
-                goes_on = before if _continues(before, body) else ""
+                goes_on = before if found and _continues(before, body) else ""
                 own = w.keys() & bigrams(f"{heading} {part} {titled} {sec.lead} {goes_on}")
                 ctx = (w.keys() & bigrams(" ".join([around, before, body]))) - own
                 o = sum(w[g] for g in sorted(own)) / total
@@ -698,7 +698,7 @@ _HOLDS_POST = re.compile(r"(?:任|担任|兼任)(?:副?组长|副?主任|副?指
 
 # A clause is the answer itself (for 怎么/什么/哪些 questions, or 谁 when the body is its subject)
 # only when it covers nearly all of the question by its own words.
-STATE = 0.75
+STATE = 0.8
 STATE_OWN = 0.7
 
 
@@ -747,6 +747,8 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
         return None
     heading = best.section.headings[-1] if best.section.headings else ""
     text = f"{heading} {best.clause}"
+    if _VERIFIES.search(question):
+        return None  # "这一条对吗": the clause cited is no verdict on it
     if (twist := _TWIST.search(question)) and not question_terms(twist.group(1)) & bigrams(text):
         return None  # "……，但这事不归我们单位管": the clause must speak of what 但 turns to
     asked_levels = levels(question)
@@ -824,6 +826,8 @@ def _names_same_doer(other: Candidate, best: Candidate) -> bool:
     return len(core) >= 2 and core in best.clause
 
 
+# A question asking whether something holds ("这一条对吗", "还有效吗", "一致吗") wants a check.
+_VERIFIES = re.compile(r"对吗|对不对|是否正确|正确吗|有效吗|还有效|一致吗|是否一致|一样吗")
 # A question turning on 但 ("发现了异常情况，但这事不归我们单位管，该怎么办") asks about that turn.
 _TWIST = re.compile(r"(?:但是?|可是|然而|却)([^，,。？?]{2,})")
 # "怎么组成", "如何保障", "怎样发布": what the question asks about the thing it names.
