@@ -826,8 +826,8 @@ def _names_same_doer(other: Candidate, best: Candidate) -> bool:
     return len(core) >= 2 and core in best.clause
 
 
-# A question asking whether something holds ("这一条对吗", "还有效吗", "一致吗") wants a check.
-_VERIFIES = re.compile(r"对吗|对不对|是否正确|正确吗|有效吗|还有效|一致吗|是否一致|一样吗")
+# A question asking whether something is right or in force ("这一条对吗", "还有效吗") wants a check.
+_VERIFIES = re.compile(r"对吗|对不对|是否正确|正确吗|有效吗|还有效")
 # A question turning on 但 ("发现了异常情况，但这事不归我们单位管，该怎么办") asks about that turn.
 _TWIST = re.compile(r"(?:但是?|可是|然而|却)([^，,。？?]{2,})")
 # "怎么组成", "如何保障", "怎样发布": what the question asks about the thing it names.
