@@ -48,7 +48,7 @@ def _pct(values: list[float], p: float) -> float:
 class Server:
     """`yingji serve` in a child process on a loopback port, with an admin key of its own."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, workers: int = 1):
         self.key = secrets.token_urlsafe(16)
         self._tmp = tempfile.TemporaryDirectory(prefix="yingji-load-")
         keys = Path(self._tmp.name) / "keys.toml"
@@ -58,7 +58,7 @@ class Server:
         env = {**os.environ, "YINGJI_API_KEYS": str(keys), "PYTHONPATH": str(ROOT),
                "YINGJI_AUDIT_LOG": str(Path(self._tmp.name) / "audit.jsonl")}
         cmd = [sys.executable, "-m", "ui.cli", "serve", "--host", "127.0.0.1",
-               "--port", str(self.port), "--data-dir", str(data_dir)]
+               "--port", str(self.port), "--data-dir", str(data_dir), "--workers", str(workers)]
         self._proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE, text=True)
 
@@ -166,6 +166,7 @@ def main() -> None:
     ap.add_argument("--qa", default=str(ROOT / "corpus" / "eval" / "dev_qa.jsonl"))
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--workers", type=int, default=1, help="API worker processes (yingji serve)")
     ap.add_argument("--distinct", type=int, default=0,
                     help="cycle over the first N questions only (many desks, one incident); "
                          "0: every question of the QA file")
@@ -181,7 +182,7 @@ def main() -> None:
                  if ln.strip()]
     if args.distinct > 0:
         questions = questions[:args.distinct]
-    server = Server(settings.data_dir.resolve())
+    server = Server(settings.data_dir.resolve(), args.workers)
     try:
         server.wait_ready()
         # One warm-up pass (models and indexes loaded) before the clock starts.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -225,6 +226,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"提示：未找到密钥文件 {settings.api_keys_file}，除 /healthz 外的请求都将被拒绝（401）；"
               f"可参照 config/api_keys.example.toml 创建。", file=sys.stderr)
     print(f"应急知识图谱 API：http://{args.host}:{args.port}/docs  （按 Ctrl+C 退出）", flush=True)
+    if args.workers > 1:
+        # One process per core: answering is CPU work under one GIL per process. Each worker
+        # builds its own app over the same data dir (and loads its own model).
+        os.environ["YINGJI_DATA_DIR"] = str(settings.data_dir.resolve())
+        uvicorn.run("ui.api.app:app_from_env", factory=True, workers=args.workers,
+                    host=args.host, port=args.port, log_level="warning")
+        return EXIT_OK
     app = create_app(settings)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
     # After the config set up logging: uvicorn refuses malformed requests (a 900 KB URL)
@@ -291,6 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("serve", "启动 HTTP API（FastAPI，文档见 /docs）", cmd_serve)
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--workers", type=int, default=1,
+                    help="工作进程数（默认 1；多核机器可设为核数以提高并发问答吞吐）")
 
     sp = add("ui", "启动值班台页面（Streamlit：值班问答、专家查询、预案库、一致性检查、文档管理）", cmd_ui)
     sp.add_argument("--port", type=int, default=8501)

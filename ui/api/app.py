@@ -59,3 +59,17 @@ def create_app(settings: Settings) -> FastAPI:
 
     return app
 
+
+def app_from_env() -> FastAPI:
+    """The app for each of several worker processes (`yingji serve --workers N`): uvicorn
+    imports it by name in every worker, so the data dir comes from YINGJI_DATA_DIR, read when a
+    worker starts."""
+    import logging
+    import os
+
+    from kg.settings import load_settings
+    from ui.api.audit import RefusedByServer
+
+    app = create_app(load_settings(os.environ.get("YINGJI_DATA_DIR")))
+    logging.getLogger("uvicorn.error").addHandler(RefusedByServer(app.state.audit))
+    return app
