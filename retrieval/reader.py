@@ -853,8 +853,8 @@ def _group_duties(question: str, groups: list[str], cands: list[Candidate],
     for other in duty[1:]:
         if best.coverage - other.coverage >= MARGIN - 1e-9:
             break
-        if ((other.section.doc_id, other.section.path) != (best.section.doc_id, best.section.path)
-                and other.sentence != best.sentence and _rival(best, other, topic)):
+        if (not _same_section(best, other) and other.sentence != best.sentence
+                and _rival(best, other, topic)):
             return None  # another plan's group of that name, with other duties
     whole = best.sentence.rstrip("。；;")
     return Candidate(coverage=best.coverage, own=best.own, key=best.key, section=best.section,
