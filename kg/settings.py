@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     audit_log: Path | None = None  # default <data_dir>/logs/audit.jsonl
     # API: questions computed at once per process (0: one per CPU core); more wait their turn.
     ask_concurrency: int = 0
+    # The chat page and the API load the model and indexes in the background when they start,
+    # so the duty desk's first question does not wait for them (off in the test suite).
+    warm_up: bool = True
 
     @property
     def embedding_model_dir(self) -> Path:

@@ -5,6 +5,7 @@ re-ingested (index stamp changed) and reloads its gazetteer and passage indexes.
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -168,6 +169,14 @@ class Assistant:
         forms = search.short_forms(doc_id) if hasattr(search, "short_forms") else {}
         notes = explain(first_sentence(answer.answer), forms, self._issuers.get(doc_id, ""))
         return answer.model_copy(update={"answer": with_notes(answer.answer, notes)}) if notes else answer
+
+    def warm(self) -> None:
+        """Load what a first question would otherwise wait for — the embedding model, the text
+        indexes, the gazetteer, the word tables — by answering one question nobody sees."""
+        try:
+            self.ask("应急预案由谁负责解释？")
+        except Exception:  # noqa: BLE001 - a failed warm-up leaves the first question to load
+            logging.getLogger(__name__).warning("预热失败，首个问题将稍慢", exc_info=True)
 
     def gazetteer(self) -> Gazetteer:
         """The linker's names, rebuilt when the stored data changed (structured searches)."""

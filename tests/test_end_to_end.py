@@ -118,3 +118,24 @@ def test_eval_prints_per_type_accuracy_and_writes_failures(ingested, cli_env, tm
     assert "lead_unit" in r.stdout and "100.0%" in r.stdout and "50.0%" in r.stdout
     assert "引用准确率" in r.stdout and "p95" in r.stdout
     assert [json.loads(ln)["id"] for ln in failures.read_text("utf-8").splitlines()] == ["b"]
+
+
+def test_a_warm_up_in_the_background_loads_what_a_first_question_needs(ingested, cli_env):
+    """The chat page and the API start with `warm=True`: the model, the text indexes and the
+    gazetteer are loaded by a background thread before anyone asks."""
+    import threading
+    import time
+
+    from kg.settings import Settings
+    from ui import services
+
+    settings = Settings(data_dir=Path(cli_env["YINGJI_DATA_DIR"]),
+                        model_dir=Path(cli_env["YINGJI_MODEL_DIR"]),
+                        taxonomy_dir=CORPUS / "taxonomy", warm_up=True)
+    with services.assistant(settings, warm=True) as assistant:
+        deadline = time.monotonic() + 120
+        while any(t.name == "yingji-warm-up" for t in threading.enumerate()):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert assistant._passages is not None and assistant._gazetteer is not None
+        assert assistant.ask("燃气管道泄漏谁牵头？").status in ("answered", "evidence")

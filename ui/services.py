@@ -216,18 +216,32 @@ def data_generation(settings: Settings) -> Callable[[], str | None]:
 
 
 @contextlib.contextmanager
-def assistant(settings: Settings, *, revive: bool = False) -> Iterator:
+def assistant(settings: Settings, *, revive: bool = False, warm: bool = False) -> Iterator:
+    """`warm`: a long-lived process (the chat page, the API) loads the model and indexes in the
+    background at once (Settings.warm_up), instead of on its first question."""
+    import threading
+
     from retrieval.assistant import Assistant
     from retrieval.passages import HybridPassageSearch, index_generation
 
     store = open_store(settings, revive=revive)
     shared: list = []  # one embedder (loaded on first use) for passages and entity linking
-    emb = lambda: shared[0] if shared else (shared.append(embedder(settings)) or shared[0])  # noqa: E731
+    loading = threading.Lock()  # the warm-up and a first question must not load it twice
+
+    def emb():
+        with loading:
+            if not shared:
+                shared.append(embedder(settings))
+        return shared[0]
+
     try:
-        yield Assistant(store,
-                        passages=lambda: HybridPassageSearch(settings.index_dir, emb()),
-                        generation=lambda: index_generation(settings.index_dir),
-                        embedder=emb)
+        a = Assistant(store,
+                      passages=lambda: HybridPassageSearch(settings.index_dir, emb()),
+                      generation=lambda: index_generation(settings.index_dir),
+                      embedder=emb)
+        if warm and settings.warm_up:
+            threading.Thread(target=a.warm, name="yingji-warm-up", daemon=True).start()
+        yield a
     finally:
         store.close()
 

@@ -39,7 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.store = store
             app.state.health = HealthProbe(store)
             stack.callback(app.state.health.close)
-            app.state.assistant = stack.enter_context(services.assistant(settings, revive=True))
+            app.state.assistant = stack.enter_context(services.assistant(settings, revive=True, warm=True))
             app.state.asking = Asking(app.state.assistant, services.data_generation(settings),
                                       settings.ask_concurrency)
             yield

@@ -30,7 +30,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner="正在连接知识图谱……")
 def _assistant(data_dir: str):
-    cm = services.assistant(load_settings(data_dir))
+    cm = services.assistant(load_settings(data_dir), warm=True)
     return cm, cm.__enter__()
 
 
