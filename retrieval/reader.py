@@ -32,6 +32,7 @@ _WHO = (rf"由[^，。；：]{{0,40}}?{_ORG}[^，。；：]{{0,12}}?{_ACT}"
         rf"|^[^，。；：]{{0,30}}?{_ORG}(?:应当|应|须|可以)(?:决定|批准|宣布|启动|终止|发布|负责|牵头)"
         rf"|(?:报告|报送|报请|上报|报|向|经|请)[^，。；：]{{0,30}}?{_ORG}"
         rf"|[^，。；：]{{1,30}}?{_ORG}(?:任|担任)(?:组长|副组长|主任|副主任|指挥长|总指挥|成员)")
+_WHO_RX = re.compile(_WHO)
 # Any body or post named (a graph answer's first sentence for a 谁-question must name one).
 NAMES_BODY = re.compile(rf"[\u4e00-\u9fff]{{1,20}}?{_ORG}")
 _NUM = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两半]+)"
@@ -52,7 +53,7 @@ KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                        r"|(?:报|送|交|向)[\u4e00-\u9fff]{0,2}?哪里"  # "报哪里备案": to whom
                        r"|哪一级[\u4e00-\u9fff]{0,4}(?:党委|政府|部门|机构|单位)"
                        r"|哪个机构|哪些机构|哪些人|哪几位|哪些处室|哪个处室|哪个层级|哪一级组织"),
-     re.compile(_WHO)),
+     _WHO_RX),
     ("level", re.compile(r"哪一级|(?<!哪)几级|哪级|什么级别|哪个级别|哪个等级|什么等级"),
      re.compile(r"[ⅠⅡⅢⅣⅤ]+\s*级|I{1,3}V?\s*级|IV\s*级|(?<![上下本同各逐每哪几第])[一二三四]级"
                 r"|特别重大|重大|较大|一般")),
@@ -766,6 +767,7 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
         return None
     wanted = asked_levels["grade"] | asked_levels["colour"]
     about = about_asked(question, best)
+    best_phrase = phrased(question, best.clause)
     for other in cands[1:]:
         if best.coverage - other.coverage >= MARGIN - 1e-9:
             break
@@ -775,8 +777,8 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
             continue  # a rule for another level, or for none, beside the asked level's own rule
         if about and (_same_section(best, other) or not about_asked(question, other)):
             continue  # the section the question names by its heading ("资金保障") answers
-        if best.section.doc_id == other.section.doc_id and phrased(question, best.clause) >= max(
-                PHRASE_LEAD * phrased(question, other.clause), phrased(question, other.clause) + 3):
+        if best.section.doc_id == other.section.doc_id and best_phrase >= _phrase_lead(
+                phrased(question, other.clause)):
             continue  # the question's phrase is best's ("应急预案由……组成"), only its words other's
         if wanted and _level_set(other) <= _level_set(best) and _names_same_doer(other, best):
             continue  # the asked level's rule said twice: "Ⅰ级预警由A启动和发布" beside "……由B报请A发布"
@@ -785,10 +787,13 @@ def state(question: str, cands: list[Candidate], topic: set[str] = frozenset()
     return best
 
 
-_WHO_RX = re.compile(_WHO)
-# A clause saying the question's phrases (runs of 3+ characters, in its order) this many times
-# as much as another is the one meant, when their words tie.
+# A clause holding a run of the question's characters this many times as long as another's
+# (and 3 characters longer) is the one meant, when their words tie.
 PHRASE_LEAD = 1.5
+
+
+def _phrase_lead(other: int) -> float:
+    return max(PHRASE_LEAD * other, other + 3)
 
 
 def phrased(question: str, text: str) -> int:

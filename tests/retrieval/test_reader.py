@@ -13,6 +13,12 @@ def _sec(path: str, body: str, *headings: str) -> Section:
                    body=body, score=1.0)
 
 
+def _item(path: str, body: str, lead: str, *headings: str) -> Section:
+    """A list item under its lead (the section above it, which says what every item is about)."""
+    return Section(doc_id="port.txt", title=TITLE, path=path, headings=list(headings), body=body,
+                   score=1.0, lead=lead, lead_path=path.rsplit("/", 1)[0])
+
+
 SECTIONS = [
     _sec("2/2.1", "领导小组组长由市港航局局长担任，副组长由分管副局长担任，成员由各处室负责人组成。",
          "2 组织体系", "2.1 领导小组"),
@@ -324,9 +330,7 @@ def test_a_holder_list_broken_by_a_comma_is_read_whole():
 def test_an_item_takes_the_value_its_lists_lead_states():
     lead = "有关单位有下列情形之一的，由港航局责令改正，并处五万元以上二十万元以下的罚款；情节特别严重的，并处二十万元以上一百万元以下的罚款："
     sections = SECTIONS + [
-        Section(doc_id="port.txt", title=TITLE, path="7/7.2/（二）", headings=["7 罚则", "7.2 处罚"],
-                body="（二）未及时清理航道碍航物，导致船舶搁浅的；", score=1.0,
-                lead=lead, lead_path="7/7.2"),
+        _item("7/7.2/（二）", "（二）未及时清理航道碍航物，导致船舶搁浅的；", lead, "7 罚则", "7.2 处罚"),
     ]
     got = _read_in("没及时清理航道碍航物导致船舶搁浅，罚款多少？", sections)
     assert got is not None and got.value == "五万元"  # not the 情节特别严重 range
@@ -399,12 +403,10 @@ def test_asks_counted_in_years_and_where_a_rule_is_written():
 def test_a_list_item_is_read_with_its_lead_and_a_title_with_what_it_is_for():
     lead = "发生航道事故，对负有责任的航运企业处以罚款："
     sections = SECTIONS + [
-        Section(doc_id="port.txt", title=TITLE, path="7/7.3/（二）", headings=["7 罚则", "7.3 事故罚款"],
-                body="（二）发生较大事故的，处五十万元以上一百万元以下的罚款；", score=1.0,
-                lead=lead, lead_path="7/7.3"),
-        Section(doc_id="port.txt", title=TITLE, path="7/7.3/（一）", headings=["7 罚则", "7.3 事故罚款"],
-                body="（一）发生一般事故的，处十万元以上五十万元以下的罚款；", score=1.0,
-                lead=lead, lead_path="7/7.3"),
+        _item("7/7.3/（二）", "（二）发生较大事故的，处五十万元以上一百万元以下的罚款；", lead,
+              "7 罚则", "7.3 事故罚款"),
+        _item("7/7.3/（一）", "（一）发生一般事故的，处十万元以上五十万元以下的罚款；", lead,
+              "7 罚则", "7.3 事故罚款"),
         _sec("1/1.1", "为了规范港航应急工作，根据《中华人民共和国港口法》和《中华人民共和国航道法》，制定本预案。",
              "1 总则", "1.1 目的"),
     ]
