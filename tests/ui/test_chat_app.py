@@ -13,13 +13,18 @@ def app(ingested, cli_env, monkeypatch) -> AppTest:
     return make_app(monkeypatch, cli_env["YINGJI_DATA_DIR"], cli_env["YINGJI_MODEL_DIR"])
 
 
+def _markdown(app: AppTest) -> str:
+    """Everything the page wrote as Markdown, one element a line."""
+    return "\n".join(m.value for m in app.markdown)
+
+
 def test_chat_shows_answer_and_citations(app: AppTest):
     app.run()
     assert not app.exception
     assert app.title[0].value.startswith("应急知识图谱助手")
     app.chat_input[0].set_value("危险化学品事故由哪个单位牵头？").run()
     assert not app.exception
-    text = "\n".join(m.value for m in app.markdown)
+    text = _markdown(app)
     assert "牵头" in text and "**直接答案**" in text  # the answer's status, as the officer reads it
     assert any("引用依据" in e.label for e in app.expander)
     assert app.caption  # the verbatim quotes
@@ -38,7 +43,7 @@ def test_incident_report_shows_duty_card_and_fact_graph(app: AppTest):
     app.run()
     app.chat_input[0].set_value("某小区燃气泄漏").run()
     assert not app.exception
-    text = "\n".join(m.value for m in app.markdown)
+    text = _markdown(app)
     assert "值班卡片" in text and "牵头" in text
     lines = [m.value for m in app.markdown if "badge[" in m.value]
     assert len(lines) >= 4  # 牵头/配合, 适用预案, 响应级别, 专家…: each with its status
@@ -74,7 +79,7 @@ def test_off_topic_question_is_out_of_scope(app: AppTest):
     app.run()
     app.chat_input[0].set_value("明天天气怎么样").run()
     assert not app.exception
-    text = "\n".join(m.value for m in app.markdown)
+    text = _markdown(app)
     assert "超出知识库范围" in text and "直接答案" not in text
     assert not any(e.label.startswith("引用依据") for e in app.expander)
 
@@ -117,5 +122,5 @@ def test_an_answer_the_system_is_unsure_of_says_so(app: AppTest):
     app.run()
     app.chat_input[0].set_value("区烟草专卖局在台风里负责什么？").run()
     assert not app.exception
-    text = "\n".join(m.value for m in app.markdown)
+    text = _markdown(app)
     assert "相关条文（未能确定答案）" in text and "**直接答案**" not in text
